@@ -1,0 +1,65 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PANAH := $(BIN)/panah
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8000
+
+.PHONY: run test install system-deps browser lint lock demo serve clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(MAKE) --no-print-directory system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# PyICU builds against the system ICU; gettext compiles the translations.
+system-deps:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v msgfmt >/dev/null; then \
+		echo "Installing ICU headers, pkg-config and gettext with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config gettext >/dev/null; \
+	fi
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+translations: $(STAMP)
+	cd panah && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
+
+run: $(STAMP) translations
+	mkdir -p var
+	PANAH_DEBUG=1 $(PANAH) migrate --no-input
+	PANAH_DEBUG=1 $(PANAH) demo --if-empty
+	PANAH_DEBUG=1 $(PANAH) serve --port $(PORT)
+
+test: $(STAMP) browser translations
+	$(BIN)/ruff check panah tests bench
+	PANAH_DEBUG=1 $(PANAH) makemigrations --check --dry-run >/dev/null
+	@echo "== SQLite =="
+	DATABASE_URL=sqlite:///var/test.sqlite3 PANAH_TESTING=1 $(BIN)/pytest
+	@echo "== PostgreSQL ($(PG_URL)) =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} PANAH_TESTING=1 PANAH_REQUIRE_POSTGRES=1 $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check panah tests bench
+	$(BIN)/ruff format --check panah tests bench
+
+# Re-pin every dependency (run after editing pyproject.toml).
+lock:
+	test -x $(UV) || ($(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8")
+	$(UV) pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

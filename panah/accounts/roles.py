@@ -1,0 +1,50 @@
+"""Roles and the actions each allows. The one table to read to know who may do what."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    VIEW_PERSON = "view_person", _("View persons")
+    REGISTER_PERSON = "register_person", _("Register persons")
+    CHANGE_PERSON = "change_person", _("Change persons")
+    DECIDE_STATUS = "decide_status", _("Record status decisions")
+    EXPORT_PERSONS = "export_persons", _("Export personal data")
+    MERGE_PERSONS = "merge_persons", _("Merge duplicate records")
+    VIEW_STATISTICS = "view_statistics", _("View aggregate statistics")
+    MANAGE_USERS = "manage_users", _("Manage users of the organisation")
+    VIEW_AUDIT = "view_audit", _("Read the audit log")
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    REGISTRAR = "registrar", _("Registrar")
+    DECISION_OFFICER = "decision_officer", _("Status decision officer")
+    CASEWORKER = "caseworker", _("Caseworker")
+    STATISTICIAN = "statistician", _("Statistician")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+A = Action
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.VIEWER: frozenset({A.VIEW_PERSON}),
+    Role.REGISTRAR: frozenset({A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON}),
+    Role.DECISION_OFFICER: frozenset({A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_STATISTICS}),
+    Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON}),
+    # The statistician sees aggregates only: no action on personal data at all.
+    Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS}),
+    Role.ORG_ADMIN: frozenset(
+        {A.VIEW_PERSON, A.EXPORT_PERSONS, A.VIEW_STATISTICS, A.MANAGE_USERS, A.VIEW_AUDIT}
+    ),
+    Role.SYSTEM_ADMIN: frozenset(Action.values),
+}
+
+# Actions on personal data: each needs the person inside the caller's scope for that action.
+PERSONAL_DATA_ACTIONS = frozenset(
+    {A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON, A.DECIDE_STATUS, A.EXPORT_PERSONS, A.MERGE_PERSONS}
+)
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,0 +1,172 @@
+"""The one scoping layer for personal data. It fails closed.
+
+Every model that holds personal data uses `ScopedManager`. Its queries raise `ScopeError` unless a
+scope is open in the current context; with a scope open they are filtered to the persons that scope
+may see. Requests open the caller's view scope in `ScopeMiddleware`; commands and tasks open theirs
+with `use_scope(scope_for(user))`; code that must cross every scope says so in one visible line,
+`with unscoped("why")`.
+
+A user's scope is the union of one `Grant` per membership: the persons owned by the membership's
+organisation in the membership's regions, plus the persons of every organisation that shares with it
+under an active agreement, in the regions both the agreement and the membership cover.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from panah.accounts.roles import Action, Role, role_allows
+
+if TYPE_CHECKING:
+    from panah.accounts.models import User
+
+
+class ScopeError(RuntimeError):
+    """Personal data was queried with no scope open: a programming error, never an empty result."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Persons owned by any of `organisation_ids` whose region is one of `region_codes`."""
+
+    organisation_ids: frozenset[int]
+    region_codes: frozenset[str]
+
+    def q(self, prefix: str) -> Q:
+        return Q(**{f"{prefix}organisation_id__in": sorted(self.organisation_ids)}) & Q(
+            **{f"{prefix}region_id__in": sorted(self.region_codes)}
+        )
+
+    def covers(self, organisation_id: int, region_code: str) -> bool:
+        return organisation_id in self.organisation_ids and region_code in self.region_codes
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one caller may reach for one action. `everything` is only for the system scope."""
+
+    label: str
+    grants: tuple[Grant, ...] = ()
+    everything: bool = False
+    user_id: int | None = None
+
+    def q(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        if not self.grants:
+            # Matches nothing: an empty scope (a statistician's, say) sees no person at all.
+            return Q(pk__in=[])
+        combined = Q()
+        for grant in self.grants:
+            combined |= grant.q(prefix)
+        return combined
+
+    def covers(self, organisation_id: int, region_code: str) -> bool:
+        return self.everything or any(g.covers(organisation_id, region_code) for g in self.grants)
+
+    def allows(self, person: Any) -> bool:
+        """Whether `person` (a Person, or anything with `organisation_id` and `region_id`) is inside."""
+        return self.covers(person.organisation_id, person.region_id)
+
+    @property
+    def region_codes(self) -> frozenset[str]:
+        return frozenset().union(*(g.region_codes for g in self.grants)) if self.grants else frozenset()
+
+
+_current: ContextVar[Scope | None] = ContextVar("panah_scope", default=None)
+
+
+def current_scope() -> Scope:
+    scope = _current.get()
+    if scope is None:
+        raise ScopeError(
+            "Personal data was queried outside any scope. Open one with use_scope(scope_for(user)), "
+            "or say why it must cross every scope with unscoped(reason)."
+        )
+    return scope
+
+
+def active_scope() -> Scope | None:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def use_scope(scope: Scope) -> Iterator[Scope]:
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def unscoped(reason: str) -> contextlib.AbstractContextManager[Scope]:
+    """Cross every scope, for system work (migrations of data, the demo, aggregate statistics)."""
+    if not reason.strip():
+        raise ValueError("unscoped() needs a reason")
+    return use_scope(Scope(label=f"unscoped: {reason}", everything=True))
+
+
+def scope_for(user: User, action: str = Action.VIEW_PERSON, on: dt.date | None = None) -> Scope:
+    """The persons `user` may reach for `action` on day `on` (today by default)."""
+    from panah.accounts.models import Membership, SharingAgreement
+
+    label = f"{user.get_username()}:{action}"
+    if not user.is_active or not user.pk:
+        return Scope(label=label, user_id=user.pk)
+    on = on or timezone.localdate()
+    grants: list[Grant] = []
+    memberships = Membership.objects.active(on).filter(user=user).prefetch_related("regions")
+    for membership in memberships:
+        if not role_allows(membership.role, action):
+            continue
+        if membership.role == Role.SYSTEM_ADMIN:
+            return Scope(label=label, everything=True, user_id=user.pk)
+        regions = frozenset(r.code for r in membership.regions.all())
+        if not regions:
+            continue
+        grants.append(Grant(frozenset({membership.organisation_id}), regions))
+        if action == Action.REGISTER_PERSON:
+            continue  # an organisation registers persons only as their owner, never for a provider
+        agreements = (
+            SharingAgreement.objects.filter(recipient_id=membership.organisation_id, valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+            .prefetch_related("regions")
+        )
+        for agreement in agreements:
+            shared = regions & frozenset(r.code for r in agreement.regions.all())
+            if shared:
+                grants.append(Grant(frozenset({agreement.provider_id}), shared))
+    return Scope(label=label, grants=tuple(_merge(grants)), user_id=user.pk)
+
+
+def _merge(grants: list[Grant]) -> list[Grant]:
+    """Fold grants with the same regions together so the SQL stays short."""
+    by_regions: dict[frozenset[str], set[int]] = {}
+    for grant in grants:
+        by_regions.setdefault(grant.region_codes, set()).update(grant.organisation_ids)
+    return [Grant(frozenset(orgs), regions) for regions, orgs in by_regions.items()]
+
+
+class ScopedManager(models.Manager):
+    """Default manager of every model with personal data: filtered by the open scope, or an error.
+
+    The model names the lookup from itself to its Person in `person_scope_path` ("" for Person).
+    Reading it from the model, not the manager, keeps Django's related managers scoped correctly.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        scope = current_scope()
+        queryset = super().get_queryset()
+        if scope.everything:
+            return queryset
+        path = getattr(self.model, "person_scope_path", "")
+        return queryset.filter(scope.q(f"{path}__" if path else ""))

@@ -1,0 +1,52 @@
+"""Writing the audit log. Every service that touches personal data calls `record` in its transaction."""
+
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models
+
+from panah.audit.models import AuditEntry
+
+# Set by the request middleware, a command or a task: where the action came from.
+_context: ContextVar[dict[str, Any] | None] = ContextVar("panah_audit_context", default=None)
+
+
+def set_audit_context(**values: Any) -> Any:
+    return _context.set(values)
+
+
+def reset_audit_context(token: Any) -> None:
+    _context.reset(token)
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    obj: models.Model | None = None,
+    person: Any = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    purpose: str = "",
+    organisation: Any = None,
+) -> AuditEntry:
+    """Append one audit entry. Side effects: one row in the audit log."""
+    context = _context.get() or {}
+    if person is None and obj is not None and hasattr(obj, "person_id"):
+        person = getattr(obj, "person", None)
+    user = by if getattr(by, "pk", None) else None
+    return AuditEntry.objects.create(
+        user=user,
+        username=getattr(by, "username", "") or context.get("username", "system"),
+        organisation=organisation or context.get("organisation"),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        person_id=getattr(person, "pk", None),
+        person_number=getattr(person, "registration_number", "") or "",
+        summary=summary[:300],
+        changes=changes or {},
+        purpose=purpose[:300],
+        channel=context.get("channel", "web"),
+        ip_address=context.get("ip"),
+    )

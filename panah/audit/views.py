@@ -1,0 +1,53 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from panah.accounts.models import Membership
+from panah.accounts.roles import Role
+from panah.audit.models import AuditEntry
+from panah.registry.forms import DayField
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.CharField(label=gettext_lazy("Registration number"), required=False)
+    user = forms.CharField(label=gettext_lazy("User"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=[("", "—"), *AuditEntry.Action.choices], required=False)
+    since = DayField(label=gettext_lazy("From"), required=False)
+    until = DayField(label=gettext_lazy("Until"), required=False)
+
+
+def audit_entries_for(user) -> "forms.Any":  # type: ignore[name-defined]
+    """The entries a user may read: every entry for a system administrator, their organisations' for
+    an organisation administrator."""
+    memberships = Membership.objects.active().filter(user=user)
+    if memberships.filter(role=Role.SYSTEM_ADMIN).exists():
+        return AuditEntry.objects.all()
+    organisations = memberships.filter(role=Role.ORG_ADMIN).values("organisation")
+    return AuditEntry.objects.filter(organisation__in=organisations)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("panah.view_audit"):
+        raise PermissionDenied(_("Only administrators read the audit log."))
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries_for(request.user).select_related("organisation")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            entries = entries.filter(person_number__iexact=data["person"].strip())
+        if data["user"]:
+            entries = entries.filter(username__icontains=data["user"].strip())
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["since"]:
+            entries = entries.filter(at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(at__date__lte=data["until"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"form": form, "page": page})

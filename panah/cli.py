@@ -1,0 +1,15 @@
+"""The `panah` command: Django's management commands under one name (panah demo, panah serve, ...)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "panah.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["panah", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

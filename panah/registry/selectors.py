@@ -1,0 +1,152 @@
+"""Reads of the registry. All go through the scoped managers, so they see only the open scope."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+from panah.registry import names as name_keys
+from panah.registry.models import Document, NameToken, Person, PersonName, document_key
+
+REGISTRATION_NUMBER = re.compile(r"^PN(\d{7})(\d)$")
+YEAR = re.compile(r"^(19|20)\d\d$")
+MAX_WORDS = 4
+CANDIDATES = 200
+
+
+@dataclass
+class SearchResult:
+    query: str
+    persons: list[Person] = field(default_factory=list)
+    matched_by: dict[int, str] = field(default_factory=dict)
+    more: bool = False  # more persons matched than are shown
+
+
+def person_list_queryset() -> QuerySet[Person]:
+    """What a list of persons shows: names, region and origin in a fixed number of queries."""
+    return Person.objects.select_related("region", "country_of_origin").prefetch_related(
+        Prefetch("names", queryset=PersonName.objects.order_by("position", "id"))
+    )
+
+
+def get_person(registration_number: str) -> Person:
+    """The person with this number inside the open scope; 404 alike for "no such" and "not yours"."""
+    person = (
+        person_list_queryset()
+        .select_related("organisation", "birth_country", "citizenship")
+        .filter(registration_number=registration_number)
+        .first()
+    )
+    if person is None:
+        raise Http404("No person with that registration number.")
+    return person
+
+
+def view_person(*, by: Any, registration_number: str, purpose: str = "") -> Person:
+    """Fetch a person for display and audit the view. Side effects: one audit entry."""
+    person = get_person(registration_number)
+    record(by=by, action=AuditEntry.Action.VIEW, obj=person, person=person, purpose=purpose)
+    return person
+
+
+def _token_person_ids(**lookup: Any) -> QuerySet:
+    # An inner id set only: the outer Person query applies the scope, so the index is read unscoped.
+    return NameToken._base_manager.filter(**lookup).values("person_id")
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str | None]:
+    """[prefix, upper) such that a key starts with prefix iff prefix <= key < upper (keys are [a-z0-9])."""
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last not in "9z":
+            return prefix, "".join(chars) + chr(ord(last) + 1)
+        if last == "9":
+            return prefix, "".join(chars) + "a"
+    return prefix, None
+
+
+def _key_prefix(word: str) -> dict[str, str]:
+    low, high = _prefix_bounds(word)
+    return {"key__gte": low, "key__lt": high} if high else {"key__gte": low}
+
+
+def _name_candidates(words: list[tuple[str, str]], years: list[int]) -> tuple[list[int], bool]:
+    """Ids of persons whose names contain every word: first by spelling, then by skeleton."""
+    base = Person.objects.all()
+    if years:
+        base = base.filter(birth_date__year__in=years)
+    found: list[int] = []
+    more = False
+    tiers = [
+        [_key_prefix(key) for key, _skel in words],
+        [{"skeleton": skel} for _key, skel in words],
+    ]
+    for lookups in tiers:
+        queryset = base.exclude(pk__in=found)
+        for lookup in lookups:
+            queryset = queryset.filter(pk__in=_token_person_ids(**lookup))
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: CANDIDATES + 1 - len(found)])
+        found.extend(ids)
+        if len(found) > CANDIDATES:
+            return found[:CANDIDATES], True
+    return found, more
+
+
+def _rank(person_ids: list[int], words: list[tuple[str, str]]) -> list[int]:
+    """Order candidates by how closely their name words match the query words."""
+    keys: dict[int, list[str]] = {}
+    for pid, key in NameToken.objects.filter(person_id__in=person_ids).values_list("person_id", "key"):
+        keys.setdefault(pid, []).append(key)
+
+    def score(pid: int) -> float:
+        person_keys = keys.get(pid, [])
+        if not person_keys:
+            return 0.0
+        return sum(max(name_keys.similarity(q, k) for k in person_keys) for q, _s in words) / len(words)
+
+    return sorted(person_ids, key=lambda pid: (-score(pid), pid))
+
+
+def search_persons(query: str, *, limit: int = 25) -> SearchResult:
+    """Find persons by a name in any script, a registration number, an IIN or a document number.
+
+    A four-digit year among the words narrows a name search to persons born that year.
+    """
+    query = " ".join(query.split())[:200]
+    result = SearchResult(query=query)
+    if not query:
+        return result
+    ordered: dict[int, str] = {}
+    compact = document_key(query)
+
+    number = REGISTRATION_NUMBER.match(compact)
+    if number:
+        canonical = f"PN-{number.group(1)}-{number.group(2)}"
+        for pk in Person.objects.filter(registration_number=canonical).values_list("pk", flat=True):
+            ordered.setdefault(pk, "registration number")
+    if compact.isdigit() and len(compact) == 12:
+        for pk in Person.objects.filter(iin=compact).values_list("pk", flat=True)[:limit]:
+            ordered.setdefault(pk, "IIN")
+    if any(ch.isdigit() for ch in compact) and len(compact) >= 4:
+        for pk in Document.objects.filter(number_key=compact).values_list("person_id", flat=True)[:limit]:
+            ordered.setdefault(pk, "document number")
+
+    tokens = query.split()
+    years = [int(t) for t in tokens if YEAR.match(t)]
+    words = name_keys.word_keys(" ".join(t for t in tokens if not YEAR.match(t) and not any(c.isdigit() for c in t)))
+    if words and not ordered:
+        candidates, more = _name_candidates(words[:MAX_WORDS], years)
+        ranked = _rank(candidates, words[:MAX_WORDS])
+        result.more = more or len(ranked) > limit
+        for pk in ranked[:limit]:
+            ordered.setdefault(pk, "name")
+
+    persons = {p.pk: p for p in person_list_queryset().filter(pk__in=list(ordered))}
+    result.persons = [persons[pk] for pk in ordered if pk in persons]
+    result.matched_by = {pk: how for pk, how in ordered.items() if pk in persons}
+    return result

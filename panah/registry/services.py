@@ -1,0 +1,180 @@
+"""Writes to the registry. Each service is one transaction: validate, write, keep the search index
+and the denormalised region up to date, and append the audit entry."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from panah.accounts.roles import Action
+from panah.accounts.scope import scope_for
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+from panah.registry import names as name_keys
+from panah.registry.models import Address, Document, NameToken, Person, PersonName
+
+REGISTRATION_PREFIX = "PN"
+
+
+def registration_number_for(pk: int) -> str:
+    """PN-0012345-7: the database id, zero-padded, with a Luhn check digit against typing errors."""
+    digits = f"{pk:07d}"
+    return f"{REGISTRATION_PREFIX}-{digits}-{luhn.calc_check_digit(digits)}"
+
+
+def name_tokens(person_id: int, name: PersonName) -> list[NameToken]:
+    return [
+        NameToken(person_id=person_id, name=name, key=key[:60], skeleton=skel[:60])
+        for key, skel in name_keys.word_keys(name.text)
+    ]
+
+
+def reindex_names(person: Person) -> None:
+    """Rebuild the search tokens of one person's names."""
+    NameToken.objects.filter(person=person).delete()
+    NameToken.objects.bulk_create(
+        [token for name in PersonName.objects.filter(person=person) for token in name_tokens(person.pk, name)]
+    )
+
+
+def _validated(instance: Any, exclude: Iterable[str] = ()) -> Any:
+    instance.full_clean(exclude=list(exclude))
+    return instance
+
+
+def _require(by: Any, action: str, *, organisation_id: int, region_code: str) -> None:
+    if not scope_for(by, action).covers(organisation_id, region_code):
+        raise PermissionDenied(_("You may not do this for that organisation and region."))
+
+
+@transaction.atomic
+def register_person(
+    *,
+    by: Any,
+    organisation: Any,
+    person: Mapping[str, Any],
+    names: Iterable[Mapping[str, Any]],
+    address: Mapping[str, Any],
+    documents: Iterable[Mapping[str, Any]] = (),
+    registered_on: dt.date | None = None,
+) -> Person:
+    """Register a new person of concern.
+
+    Side effects: the Person with a registration number, names and their search tokens, the first
+    address (which sets the region), documents, one audit entry.
+    Raises PermissionDenied when `by` may not register for `organisation` in that region, and
+    ValidationError (by field) for impossible data.
+    """
+    region = address["region"]
+    _require(by, Action.REGISTER_PERSON, organisation_id=organisation.pk, region_code=region.pk)
+    new = Person(organisation=organisation, region=region, created_by=by if getattr(by, "pk", None) else None, **person)
+    _validated(new)
+    new.save()
+    new.registration_number = registration_number_for(new.pk)
+    Person.objects.filter(pk=new.pk).update(registration_number=new.registration_number)
+
+    name_rows = list(names)
+    if not name_rows:
+        raise ValidationError({"names": _("Give at least one name.")})
+    for position, fields in enumerate(name_rows):
+        name = _validated(PersonName(person=new, position=position, **fields))
+        name.save()
+        NameToken.objects.bulk_create(name_tokens(new.pk, name))
+    since = address.get("valid_from") or registered_on or timezone.localdate()
+    _validated(Address(person=new, **{**address, "valid_from": since})).save()
+    for fields in documents:
+        _validated(Document(person=new, **fields), exclude=["number_key"]).save()
+
+    record(by=by, action=AuditEntry.Action.CREATE, obj=new, person=new, organisation=organisation,
+           summary=f"registered {new.registration_number}")
+    return new
+
+
+AUDITED_FIELDS = [
+    "sex", "birth_date", "birth_date_precision", "birth_date_estimated", "birth_place", "birth_country",
+    "country_of_origin", "citizenship_status", "citizenship", "iin",
+]
+
+
+@transaction.atomic
+def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason: str = "") -> Person:
+    """Change a person's own fields. Side effects: the Person row; one audit entry listing old and new values."""
+    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    before = model_to_dict(person, fields=AUDITED_FIELDS)
+    for field, value in changes.items():
+        if field not in AUDITED_FIELDS:
+            raise ValidationError({field: _("This field cannot be changed here.")})
+        setattr(person, field, value)
+    _validated(person)
+    person.save()
+    after = model_to_dict(person, fields=AUDITED_FIELDS)
+    diff = {f: [str(before[f]), str(after[f])] for f in AUDITED_FIELDS if before[f] != after[f]}
+    if diff:
+        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
+               summary=f"changed {', '.join(diff)}", changes=diff, purpose=reason)
+    return person
+
+
+@transaction.atomic
+def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) -> None:
+    """Replace a person's names. Side effects: names, search tokens, one audit entry with old and new names."""
+    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    old = [n.display for n in PersonName.objects.filter(person=person)]
+    rows = [_validated(PersonName(person=person, position=i, **fields), exclude=["person"]) for i, fields in enumerate(names)]
+    if not rows:
+        raise ValidationError({"names": _("Give at least one name.")})
+    PersonName.objects.filter(person=person).delete()
+    for row in rows:
+        row.save()
+    reindex_names(person)
+    new = [n.display for n in rows]
+    if old != new:
+        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
+               summary="changed names", changes={"names": [old, new]})
+
+
+@transaction.atomic
+def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Address:
+    """Record a new address from its `valid_from`; the previous one ends that day.
+
+    Side effects: closes the current address, adds the new one, sets the person's region, audit entry.
+    Moving to another region may take the person out of the mover's own scope; that is allowed
+    only if the mover may also register in the new region.
+    """
+    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    new_region = address["region"]
+    if new_region.pk != person.region_id:
+        _require(by, Action.REGISTER_PERSON, organisation_id=person.organisation_id, region_code=new_region.pk)
+    since = address["valid_from"]
+    current = Address.objects.filter(person=person, valid_to__isnull=True).first()
+    if current is not None:
+        if since <= current.valid_from:
+            raise ValidationError({"valid_from": _("The new address must start after the current one (%(date)s).")
+                                   % {"date": current.valid_from.isoformat()}})
+        Address.objects.filter(pk=current.pk).update(valid_to=since)
+    new = _validated(Address(person=person, **address))
+    new.save()
+    if since <= timezone.localdate() and person.region_id != new_region.pk:
+        old_region = person.region_id
+        Person.objects.filter(pk=person.pk).update(region=new_region)
+        person.region = new_region
+        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
+               summary=f"moved from {old_region} to {new_region.pk}", changes={"region": [old_region, new_region.pk]})
+    return new
+
+
+@transaction.atomic
+def add_document(*, by: Any, person: Person, fields: Mapping[str, Any]) -> Document:
+    """Side effects: one Document, one audit entry."""
+    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    document = _validated(Document(person=person, **fields), exclude=["number_key"])
+    document.save()
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=document, person=person,
+           summary=f"added {document.get_type_display()}")
+    return document

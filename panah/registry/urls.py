@@ -1,0 +1,15 @@
+from django.urls import path
+
+from panah.registry import views
+from panah.status import views as status_views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("search/", views.search, name="search"),
+    path("new/", views.person_register, name="register"),
+    path("<str:number>/", views.person_detail, name="person"),
+    path("<str:number>/edit/", views.person_edit, name="edit"),
+    path("<str:number>/status/new/", status_views.record_event, name="record_event"),
+    path("<str:number>/status/<int:event_id>/correct/", status_views.correct_event, name="correct_event"),
+]

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from panah.accounts.models import Organisation
+from panah.accounts.roles import Action
+from panah.accounts.scope import scope_for
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+from panah.geo.models import Region
+from panah.registry import selectors, services
+from panah.registry.forms import (
+    AddressForm,
+    ConsentForm,
+    DocumentForm,
+    NamesForm,
+    PersonFieldsForm,
+    apply_service_errors,
+)
+from panah.registry.models import Consent
+from panah.status.selectors import timeline
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    result = selectors.search_persons(query) if query.strip() else None
+    if result is not None:
+        record(by=request.user, action=AuditEntry.Action.SEARCH, summary=f"search: {result.query}"[:300],
+               changes={"results": len(result.persons)})
+    template = "registry/search.html#results" if request.htmx else "registry/search.html"
+    return render(request, template, {"query": query, "result": result})
+
+
+@login_required
+def person_detail(request: HttpRequest, number: str) -> HttpResponse:
+    person = selectors.view_person(by=request.user, registration_number=number)
+    today = timezone.localdate()
+    events = timeline(person)
+    superseded = {e.supersedes_id for e in events if e.supersedes_id}
+    context = {
+        "person": person,
+        "names": list(person.names.all()),
+        "events": events,
+        "superseded": superseded,
+        "documents": list(person.documents.all()),
+        "addresses": list(person.addresses.select_related("region")),
+        "households": list(person.household_memberships.select_related("household")),
+        "specific_needs": list(person.specific_needs.select_related("code")),
+        "today": today,
+        "can_change": request.user.has_perm("panah.change_person", person),
+        "can_decide": request.user.has_perm("panah.decide_status", person),
+        "can_audit": request.user.has_perm("panah.view_audit"),
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+def _registration_context(request: HttpRequest) -> tuple[list[Organisation], object]:
+    scope = scope_for(request.user, Action.REGISTER_PERSON)
+    if not (scope.everything or scope.grants):
+        raise PermissionDenied(_("Your role does not allow registering persons."))
+    if scope.everything:
+        return list(Organisation.objects.filter(is_active=True)), Region.objects.valid_on(timezone.localdate())
+    organisations = list(Organisation.objects.filter(pk__in={o for g in scope.grants for o in g.organisation_ids}))
+    regions = Region.objects.valid_on(timezone.localdate()).filter(code__in=scope.region_codes)
+    return organisations, regions
+
+
+@login_required
+def person_register(request: HttpRequest) -> HttpResponse:
+    organisations, regions = _registration_context(request)
+    data = request.POST if request.method == "POST" else None
+    person_form = PersonFieldsForm(data, prefix="person")
+    names_form = NamesForm(data, prefix="name")
+    address_form = AddressForm(data, prefix="address", regions=regions)
+    document_form = DocumentForm(data, prefix="document")
+    consent_form = ConsentForm(data, prefix="consent")
+    forms = [names_form, person_form, address_form, document_form, consent_form]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        try:
+            person = services.register_person(
+                by=request.user,
+                organisation=organisations[0],
+                person=person_form.person_values(),
+                names=names_form.name_values(),
+                address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},
+                documents=document_form.document_values(),
+            )
+        except ValidationError as error:
+            fields = {name: form for form in forms for name in form.fields}
+            apply_service_errors(error, fields)
+        else:
+            if consent_form.cleaned_data.get("consent_purpose"):
+                Consent.objects.create(
+                    person=person, purpose=consent_form.cleaned_data["consent_purpose"],
+                    legal_basis=consent_form.cleaned_data.get("consent_basis") or Consent.LegalBasis.CONSENT,
+                    given_on=timezone.localdate(), language=request.LANGUAGE_CODE, taken_by=request.user,
+                )
+            messages.success(request, _("Registered %(number)s.") % {"number": person.registration_number})
+            return redirect("registry:person", number=person.registration_number)
+    return render(request, "registry/person_form.html", {
+        "title": _("Register a person"), "forms": forms, "names_form": names_form, "person_form": person_form,
+        "address_form": address_form, "document_form": document_form, "consent_form": consent_form,
+        "error_forms": [f for f in forms if f.errors],
+    })
+
+
+@login_required
+def person_edit(request: HttpRequest, number: str) -> HttpResponse:
+    person = selectors.get_person(number)
+    if not request.user.has_perm("panah.change_person", person):
+        raise PermissionDenied(_("Your role does not allow changing this person's record."))
+    names = list(person.names.all())
+    data = request.POST if request.method == "POST" else None
+    person_form = PersonFieldsForm(data, prefix="person", initial=PersonFieldsForm.initial_from(person))
+    names_form = NamesForm(data, prefix="name", initial=NamesForm.initial_from(names))
+    forms = [names_form, person_form]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        try:
+            services.update_person(by=request.user, person=person, changes=person_form.person_values())
+            if names_form.has_changed():
+                # Names the form does not show (aliases, former names) are kept after the edited ones.
+                kept = [
+                    {f: getattr(n, f) for f in ("kind", "script", "given_name", "family_name", "patronymic", "full_name")}
+                    for n in names if n.kind in ("alias", "former")
+                ]
+                services.set_names(by=request.user, person=person, names=[*names_form.name_values(), *kept])
+        except ValidationError as error:
+            apply_service_errors(error, {name: form for form in forms for name in form.fields})
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:person", number=person.registration_number)
+    return render(request, "registry/person_form.html", {
+        "title": _("Change %(number)s") % {"number": person.registration_number}, "person": person,
+        "forms": forms, "names_form": names_form, "person_form": person_form,
+        "error_forms": [f for f in forms if f.errors],
+    })
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    persons = selectors.person_list_queryset().order_by("-pk")
+    page = Paginator(persons, 25).get_page(request.GET.get("page"))
+    return render(request, "registry/person_list.html", {"page": page})
