@@ -29,9 +29,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("PANAH_DEBUG")
+TESTING = env_bool("PANAH_TESTING")
 SECRET_KEY = os.environ.get("PANAH_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("PANAH_INSECURE_DEV_KEY"):
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
             "PANAH_SECRET_KEY is not set. Set it, or set PANAH_DEBUG=1 for local development."
         )
@@ -162,12 +163,14 @@ TIME_ZONE = os.environ.get("PANAH_TIME_ZONE", "Asia/Almaty")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING  # collectstatic is a deployment step, not a test one
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("PANAH_TESTING")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -1,0 +1,94 @@
+"""The fixed cast every test can use (STYLE.md): two regions, a state department covering both,
+UNHCR with a sharing agreement, a partner NGO, officers with and without access, a lawyer,
+a statistician and a system administrator. Each has a person that must not leak to the others."""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from panah.accounts.models import Organisation, User
+from panah.accounts.scope import scope_for, use_scope
+from panah.registry.models import Person
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SharingAgreementFactory,
+    UserFactory,
+    region,
+)
+
+REGION_A = "KZ-55"  # Pavlodar region
+REGION_B = "KZ-75"  # Almaty city
+
+
+def pytest_sessionstart(session: Any) -> None:
+    # Under CI a suite that silently ran on SQLite twice would prove nothing about PostgreSQL.
+    if os.environ.get("PANAH_REQUIRE_POSTGRES") and "postgres" not in os.environ.get("DATABASE_URL", ""):
+        raise pytest.UsageError("PANAH_REQUIRE_POSTGRES is set but DATABASE_URL is not a PostgreSQL URL")
+
+
+@pytest.fixture(autouse=True)
+def _check_vendor(request: Any) -> None:
+    if os.environ.get("PANAH_REQUIRE_POSTGRES") and "django_db_setup" in request.fixturenames:
+        assert connection.vendor == "postgresql"
+
+
+@dataclass
+class Cast:
+    state: Organisation
+    unhcr: Organisation
+    partner: Organisation
+    officer_a: User  # registrar of the state department in region A
+    officer_b: User  # registrar of the state department in region B
+    decider_a: User  # status decision officer in region A
+    unhcr_officer: User  # UNHCR protection officer, national, sees what the state shares
+    lawyer: User  # partner NGO lawyer in region B, sees only the partner's own clients
+    statistician: User
+    sysadmin: User
+    person_a: Person  # state department's person in region A, registered in Latin script
+    person_b: Person  # state department's person in region B
+    partner_person: Person  # the partner's own client in region B
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    state = OrganisationFactory(code="mlsp", name="Ministry of Labour — social protection", kind="state",
+                                regions=[REGION_A, REGION_B])
+    unhcr = OrganisationFactory(code="unhcr-kz", name="UNHCR Kazakhstan", kind="unhcr", regions=[REGION_A, REGION_B])
+    partner = OrganisationFactory(code="kibhr", name="KIBHR", kind="partner", regions=[REGION_B])
+    SharingAgreementFactory(provider=state, recipient=unhcr, regions=[REGION_A, REGION_B])
+
+    def member(username: str, organisation: Organisation, role: str, regions: list[str]) -> User:
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, organisation=organisation, role=role, regions=regions)
+        return user
+
+    return Cast(
+        state=state, unhcr=unhcr, partner=partner,
+        officer_a=member("officer_a", state, "registrar", [REGION_A]),
+        officer_b=member("officer_b", state, "registrar", [REGION_B]),
+        decider_a=member("decider_a", state, "decision_officer", [REGION_A]),
+        unhcr_officer=member("unhcr_officer", unhcr, "caseworker", [REGION_A, REGION_B]),
+        lawyer=member("lawyer", partner, "caseworker", [REGION_B]),
+        statistician=member("statistician", state, "statistician", [REGION_A, REGION_B]),
+        sysadmin=member("sysadmin", state, "system_admin", []),
+        person_a=PersonFactory(organisation=state, region=region(REGION_A), name=("Mohammad", "Ahmadi")),
+        person_b=PersonFactory(organisation=state, region=region(REGION_B), name=("Zarina", "Husseini"), sex="F"),
+        partner_person=PersonFactory(organisation=partner, region=region(REGION_B), name=("Karim", "Rahimi")),
+    )
+
+
+@pytest.fixture
+def as_user():
+    """`with as_user(user):` opens that user's view scope, as a request would."""
+    return lambda user: use_scope(scope_for(user))
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,10 @@
+"""Test settings: the real settings, with a fast password hasher (Argon2 is tested on its own)."""
+
+import os
+
+os.environ.setdefault("PANAH_TESTING", "1")
+
+from panah.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = True
