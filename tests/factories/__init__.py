@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from panah.accounts.models import Membership, Organisation, SharingAgreement, User
 from panah.accounts.scope import unscoped
@@ -27,6 +28,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"org-{n}")
     name = factory.LazyAttribute(lambda o: f"Organisation {o.code}")
@@ -44,12 +46,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -65,6 +68,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class SharingAgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SharingAgreement
+        skip_postgeneration_save = True
 
     purpose = "Protection and statistics"
     reference = factory.Sequence(lambda n: f"DSA-{n}")
@@ -92,6 +96,7 @@ class PersonFactory(ScopedFactory):
     class Meta:
         model = Person
         exclude = ("name",)
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     region = factory.LazyFunction(lambda: region("KZ-55"))
