@@ -35,10 +35,14 @@ def record(
     if person is None and obj is not None and hasattr(obj, "person_id"):
         person = getattr(obj, "person", None)
     user = by if getattr(by, "pk", None) else None
+    if organisation is None and user is not None:
+        from panah.accounts.selectors import acting_organisation
+
+        organisation = acting_organisation(user, "view_person", person)
     return AuditEntry.objects.create(
         user=user,
         username=getattr(by, "username", "") or context.get("username", "system"),
-        organisation=organisation or context.get("organisation"),
+        organisation=organisation,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

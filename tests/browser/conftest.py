@@ -66,18 +66,18 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
-    """`new_page()` opens a page in a fresh browser context (its own cookies, so its own session).
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """`new_page(**context_options)` opens a page in a fresh browser context (its own cookies, so its
+    own session).
 
     The interface is English so the tests can read it; the Russian and Kazakh dates are checked in the
     language-switcher test.
     """
     contexts = []
 
-    def open_page() -> Any:
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
-        )
+    def open_page(**options: Any) -> Any:
+        options = {"locale": "en-GB", "viewport": {"width": 1280, "height": 800}, **options}
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -88,7 +88,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
 
 
 @pytest.fixture
-def page(new_page: Callable[[], Any]) -> Any:
+def page(new_page: Callable[..., Any]) -> Any:
     return new_page()
 
 

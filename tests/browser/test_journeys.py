@@ -165,7 +165,8 @@ def test_registration_with_a_future_birth_date_shows_the_error_and_keeps_what_wa
     birth.fill("15.03.1991")
     page.get_by_role("button", name="Save").click()
 
-    expect(page).to_have_url(re.compile(r"/persons/PN-\d{7}-\d/$"))
+    # The fragment of the error link may ride along on the redirect; the page is what counts.
+    expect(page).to_have_url(re.compile(r"/persons/PN-\d{7}-\d/(#.*)?$"))
     expect(page.get_by_role("status")).to_contain_text("Registered PN-")
     expect(page.get_by_role("heading", level=1)).to_have_text("Карими Лейла")
     main = page.get_by_role("main")

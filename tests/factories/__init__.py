@@ -95,7 +95,6 @@ class PersonFactory(ScopedFactory):
 
     class Meta:
         model = Person
-        exclude = ("name",)
         skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)

@@ -1,0 +1,47 @@
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Panah on http://127.0.0.1:PORT with gunicorn, and run the background-task worker beside it."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        children: list[subprocess.Popen[bytes]] = []
+        if not options["no_worker"]:
+            children.append(subprocess.Popen([sys.executable, "-m", "panah.cli", "db_worker", "--queue-name", "*"]))
+        children.append(subprocess.Popen([
+            sys.executable, "-m", "gunicorn", "panah.wsgi:application",
+            "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
+            "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
+        ]))
+        self.stdout.write(f"Panah is at http://{options['host']}:{options['port']}/ — press Ctrl+C to stop.")
+
+        def stop(*_: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for child in children:
+                child.wait(timeout=15)
+        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            sys.exit(1)
