@@ -129,3 +129,9 @@ def refugee_timeline(cast: Any) -> list[Any]:
                 ("refugee_granted", dt.date(2016, 9, 1)),
             ]
         ]
+
+
+@pytest.fixture(autouse=True)
+def _tmp_static(settings):
+    from django.conf import settings as s
+    settings.STATICFILES_DIRS = [s.BASE_DIR / "static"]
