@@ -18,19 +18,29 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from panah.accounts.scope import unscoped
 from panah.status.services import record_status_event
-from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path("test-artifacts") / "browser"
+FAILED = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Stable sort: browser tests last, every other test keeps its place.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    # Lets `new_page` know whether the test failed, to keep a screenshot of where it stopped.
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -44,18 +54,12 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium, headless, for the whole session."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         _unavailable(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright is not installed (pip install -e '.[test]')")
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
     finally:
@@ -66,14 +70,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def new_page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
     """`new_page(**context_options)` opens a page in a fresh browser context (its own cookies, so its
-    own session).
+    own session). When the test fails, each page's last state is kept as a screenshot.
 
     The interface is English so the tests can read it; the Russian and Kazakh dates are checked in the
     language-switcher test.
     """
-    contexts = []
+    contexts: list[Any] = []
 
     def open_page(**options: Any) -> Any:
         options = {"locale": "en-GB", "viewport": {"width": 1280, "height": 800}, **options}
@@ -83,6 +87,12 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         return context.new_page()
 
     yield open_page
+    if request.node.stash.get(FAILED, False):
+        directory = request.config.rootpath / ARTIFACTS
+        directory.mkdir(parents=True, exist_ok=True)
+        for number, context in enumerate(contexts, start=1):
+            for page in context.pages:
+                page.screenshot(path=str(directory / f"{request.node.name}-FAILED-{number}.png"), full_page=True)
     for context in contexts:
         context.close()
 
@@ -107,17 +117,6 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     return take
 
 
-def sign_in(page: Any, user: Any) -> None:
-    """Sign in through the login page, as a person would."""
-    from playwright.sync_api import expect
-
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.fixture
 def refugee_timeline(cast: Any) -> list[Any]:
     """person_a applied for asylum on 1 March 2016 and was recognised a refugee on 1 September 2016."""
@@ -129,9 +128,3 @@ def refugee_timeline(cast: Any) -> list[Any]:
                 ("refugee_granted", dt.date(2016, 9, 1)),
             ]
         ]
-
-
-@pytest.fixture(autouse=True)
-def _tmp_static(settings):
-    from django.conf import settings as s
-    settings.STATICFILES_DIRS = [s.BASE_DIR / "static"]

@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from panah.accounts.scope import unscoped
 from panah.registry.models import Person
-from tests.browser.conftest import sign_in
+from tests.browser.helpers import sign_in
 from tests.conftest import REGION_A, REGION_B
 from tests.factories import PASSWORD, PersonFactory, region
 
@@ -30,8 +31,9 @@ def test_officer_finds_a_latin_name_typed_in_cyrillic_and_another_region_gets_no
     cast: Any, refugee_timeline: list[Any], new_page: Any, screenshot: Any
 ) -> None:
     # A namesake in the other region: what must not leak exists.
-    namesake = PersonFactory(organisation=cast.state, region=region(REGION_B), name=("Mohammad", "Ahmadi"),
-                             birth_date=dt.date(1987, 2, 3))
+    namesake = PersonFactory(
+        organisation=cast.state, region=region(REGION_B), name=("Mohammad", "Ahmadi"), birth_date=dt.date(1987, 2, 3)
+    )
     person = cast.person_a
 
     page = new_page()
@@ -129,7 +131,7 @@ def test_registration_with_a_future_birth_date_shows_the_error_and_keeps_what_wa
     latin.get_by_label("Patronymic or father's name").fill("Ahmad")
     page.get_by_label("Sex").select_option("F")
     birth = page.get_by_label("Birth date", exact=True)
-    future = f"15.03.{dt.date.today().year + 1}"
+    future = f"15.03.{timezone.localdate().year + 1}"
     birth.fill(future)
     page.get_by_label("Place of birth").fill("Herat")
     page.get_by_label("Region", exact=True).select_option(REGION_A)

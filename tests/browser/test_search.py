@@ -6,16 +6,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
 PAGE_BUDGET = 100_000  # bytes: a page of search results must stay usable on 3G (JOURNEYS.md)
 
 
-def test_search_results_load_their_stylesheet_and_script_and_weigh_under_100_kb(
-    cast: Any, page: Any
-) -> None:
+def test_search_results_load_their_stylesheet_and_script_and_weigh_under_100_kb(cast: Any, page: Any) -> None:
     sign_in(page, cast.officer_a)
     responses: list[Any] = []
     page.on("response", lambda response: responses.append(response))

@@ -1,0 +1,16 @@
+"""Steps that several browser journeys share."""
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+
+def sign_in(page: Any, user: Any) -> None:
+    """Sign in through the login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
