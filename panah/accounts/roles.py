@@ -9,6 +9,7 @@ class Action(models.TextChoices):
     REGISTER_PERSON = "register_person", _("Register persons")
     CHANGE_PERSON = "change_person", _("Change persons")
     DECIDE_STATUS = "decide_status", _("Record status decisions")
+    VIEW_SENSITIVE_NEEDS = "view_sensitive_needs", _("See highly sensitive specific needs (SGBV, torture, medical)")
     EXPORT_PERSONS = "export_persons", _("Export personal data")
     MERGE_PERSONS = "merge_persons", _("Merge duplicate records")
     VIEW_STATISTICS = "view_statistics", _("View aggregate statistics")
@@ -30,8 +31,8 @@ A = Action
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({A.VIEW_PERSON}),
     Role.REGISTRAR: frozenset({A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON}),
-    Role.DECISION_OFFICER: frozenset({A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_STATISTICS}),
-    Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON}),
+    Role.DECISION_OFFICER: frozenset({A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.VIEW_STATISTICS}),
+    Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON, A.VIEW_SENSITIVE_NEEDS}),
     # The statistician sees aggregates only: no action on personal data at all.
     Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS}),
     Role.ORG_ADMIN: frozenset(
@@ -42,7 +43,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 # Actions on personal data: each needs the person inside the caller's scope for that action.
 PERSONAL_DATA_ACTIONS = frozenset(
-    {A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON, A.DECIDE_STATUS, A.EXPORT_PERSONS, A.MERGE_PERSONS}
+    {A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.EXPORT_PERSONS,
+     A.MERGE_PERSONS}
 )
 
 

@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from panah.geo.models import Country, Region
-from panah.registry.models import CitizenshipStatus, Consent, DatePrecision, DocumentType, Sex
+from panah.registry.models import (
+    CitizenshipStatus,
+    Consent,
+    DatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    SpecificNeedCode,
+)
 
 _FORMATS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\d{4})$"), "year"),
@@ -258,3 +266,34 @@ def apply_service_errors(error: ValidationError, forms_by_field: dict[str, forms
         form = forms_by_field.get(field, fallback)
         for text in texts:
             form.add_error(field if field in form.fields else None, text)
+
+
+class NewDocumentForm(DocumentForm):
+    issuer = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].required = True
+        self.fields["number"].required = True
+
+
+class MoveForm(AddressForm):
+    valid_from = DayField(label=_("Lives here since"))
+
+
+class SpecificNeedForm(forms.Form):
+    code = forms.ModelChoiceField(label=_("Specific need"), queryset=SpecificNeedCode.objects.none())
+    identified_on = DayField(label=_("Identified on"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = SpecificNeedCode.objects.filter(code__contains="-")
+        self.fields["code"].label_from_instance = lambda c: f"{c.code} — {c.label_en}"
+
+
+class HouseholdForm(forms.Form):
+    head = forms.CharField(label=_("Registration number of the head of household"), max_length=20)
+    relationship = forms.ChoiceField(label=_("Relationship to the head"),
+                                     choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD])
+    since = DayField(label=_("Member since"))

@@ -10,7 +10,7 @@ from django.http import Http404
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry import names as name_keys
-from panah.registry.models import Document, NameToken, Person, PersonName, document_key
+from panah.registry.models import Document, HouseholdMember, NameToken, Person, PersonName, document_key
 
 REGISTRATION_NUMBER = re.compile(r"^PN(\d{7})(\d)$")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -150,3 +150,16 @@ def search_persons(query: str, *, limit: int = 25) -> SearchResult:
     result.persons = [persons[pk] for pk in ordered if pk in persons]
     result.matched_by = {pk: how for pk, how in ordered.items() if pk in persons}
     return result
+
+
+def current_household_members(person: Person) -> list[HouseholdMember]:
+    """The other current members of the person's household that the open scope may see."""
+    current = HouseholdMember.objects.filter(person=person, valid_to__isnull=True).first()
+    if current is None:
+        return []
+    return list(
+        HouseholdMember.objects.filter(household_id=current.household_id, valid_to__isnull=True)
+        .exclude(person=person)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__names", queryset=PersonName.objects.order_by("position", "id")))
+    )

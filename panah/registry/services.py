@@ -17,7 +17,17 @@ from panah.accounts.scope import scope_for
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry import names as name_keys
-from panah.registry.models import Address, Document, NameToken, Person, PersonName
+from panah.registry.models import (
+    Address,
+    Document,
+    Household,
+    HouseholdMember,
+    NameToken,
+    Person,
+    PersonName,
+    Relationship,
+    SpecificNeed,
+)
 
 REGISTRATION_PREFIX = "PN"
 
@@ -178,3 +188,50 @@ def add_document(*, by: Any, person: Person, fields: Mapping[str, Any]) -> Docum
     record(by=by, action=AuditEntry.Action.CHANGE, obj=document, person=person,
            summary=f"added {document.get_type_display()}")
     return document
+
+
+@transaction.atomic
+def add_specific_need(*, by: Any, person: Person, code: Any, identified_on: dt.date, organisation: Any,
+                      note: str = "") -> SpecificNeed:
+    """Side effects: one SpecificNeed, one audit entry (naming the code, not the note)."""
+    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    if identified_on > timezone.localdate():
+        raise ValidationError({"identified_on": _("The date cannot be in the future.")})
+    if SpecificNeed.objects.filter(person=person, code=code, closed_on__isnull=True).exists():
+        raise ValidationError({"code": _("This specific need is already recorded and open.")})
+    need = _validated(SpecificNeed(person=person, code=code, identified_on=identified_on,
+                                   identified_by=organisation, note=note))
+    need.save()
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=need, person=person, summary=f"specific need {code.pk}")
+    return need
+
+
+@transaction.atomic
+def join_household(*, by: Any, person: Person, head: Person, relationship: str, since: dt.date) -> HouseholdMember:
+    """Make `person` a member of the household that `head` heads (created if `head` heads none yet).
+
+    Side effects: ends the person's current household membership the day before `since`, creates the
+    household and the head's membership if needed, one new membership, one audit entry.
+    """
+    for someone in (person, head):
+        _require(by, Action.CHANGE_PERSON, organisation_id=someone.organisation_id, region_code=someone.region_id)
+    if person.pk == head.pk:
+        raise ValidationError({"head": _("A person cannot join a household through themselves.")})
+    head_membership = HouseholdMember.objects.filter(person=head, valid_to__isnull=True).first()
+    if head_membership is None:
+        household = Household.objects.create(organisation=head.organisation, reference=f"HH-{head.registration_number}")
+        head_membership = HouseholdMember.objects.create(
+            household=household, person=head, relationship=Relationship.HEAD, valid_from=since)
+    household = head_membership.household
+    current = HouseholdMember.objects.filter(person=person, valid_to__isnull=True).first()
+    if current is not None:
+        if current.household_id == household.pk:
+            raise ValidationError({"head": _("The person is already in this household.")})
+        if since <= current.valid_from:
+            raise ValidationError({"since": _("The new membership must start after the current one.")})
+        HouseholdMember.objects.filter(pk=current.pk).update(valid_to=since)
+    member = _validated(HouseholdMember(household=household, person=person, relationship=relationship, valid_from=since))
+    member.save()
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=member, person=person,
+           summary=f"joined household {household} as {relationship}")
+    return member

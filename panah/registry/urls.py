@@ -10,6 +10,10 @@ urlpatterns = [
     path("new/", views.person_register, name="register"),
     path("<str:number>/", views.person_detail, name="person"),
     path("<str:number>/edit/", views.person_edit, name="edit"),
+    path("<str:number>/documents/new/", views.add_document, name="add_document"),
+    path("<str:number>/addresses/new/", views.move, name="move"),
+    path("<str:number>/needs/new/", views.add_specific_need, name="add_specific_need"),
+    path("<str:number>/household/", views.join_household, name="join_household"),
     path("<str:number>/status/new/", status_views.record_event, name="record_event"),
     path("<str:number>/status/<int:event_id>/correct/", status_views.correct_event, name="correct_event"),
 ]

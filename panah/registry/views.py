@@ -1,8 +1,12 @@
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +14,7 @@ from django.utils.translation import gettext as _
 from panah.accounts.models import Organisation
 from panah.accounts.roles import Action
 from panah.accounts.scope import scope_for
+from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.geo.models import Region
@@ -18,8 +23,12 @@ from panah.registry.forms import (
     AddressForm,
     ConsentForm,
     DocumentForm,
+    HouseholdForm,
+    MoveForm,
     NamesForm,
+    NewDocumentForm,
     PersonFieldsForm,
+    SpecificNeedForm,
     apply_service_errors,
 )
 from panah.registry.models import Consent
@@ -42,6 +51,7 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = selectors.view_person(by=request.user, registration_number=number)
     today = timezone.localdate()
     events = timeline(person)
+    may_see_sensitive = request.user.has_perm("panah.view_sensitive_needs", person)
     superseded = {e.supersedes_id for e in events if e.supersedes_id}
     context = {
         "person": person,
@@ -51,8 +61,14 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "documents": list(person.documents.all()),
         "addresses": list(person.addresses.select_related("region")),
         "households": list(person.household_memberships.select_related("household")),
-        "specific_needs": list(person.specific_needs.select_related("code")),
+        "household_members": selectors.current_household_members(person),
+        "specific_needs": [
+            need for need in person.specific_needs.select_related("code")
+            if not need.code.highly_sensitive or may_see_sensitive
+        ],
+        "hidden_needs": not may_see_sensitive,
         "today": today,
+        "soon": today + dt.timedelta(days=30),
         "can_change": request.user.has_perm("panah.change_person", person),
         "can_decide": request.user.has_perm("panah.decide_status", person),
         "can_audit": request.user.has_perm("panah.view_audit"),
@@ -147,3 +163,61 @@ def person_list(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list_queryset().order_by("-pk")
     page = Paginator(persons, 25).get_page(request.GET.get("page"))
     return render(request, "registry/person_list.html", {"page": page})
+
+
+def _change_page(request: HttpRequest, number: str, form_class: type, title: str,
+                 save: Callable[[Any, dict[str, Any]], object], **form_kwargs: Any) -> HttpResponse:
+    """A page that adds one thing to a person's record: check the right, validate, call the service."""
+    person = selectors.get_person(number)
+    if not request.user.has_perm("panah.change_person", person):
+        raise PermissionDenied(_("Your role does not allow changing this person's record."))
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(person, form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(error, dict.fromkeys(form.fields, form))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:person", number=person.registration_number)
+    return render(request, "registry/change_form.html", {
+        "person": person, "form": form, "title": title, "error_forms": [form] if form.errors else [],
+    })
+
+
+@login_required
+def add_document(request: HttpRequest, number: str) -> HttpResponse:
+    return _change_page(request, number, NewDocumentForm, _("Add a document"), lambda person, data: services.add_document(
+        by=request.user, person=person, fields={k: data[k] for k in ("type", "number", "issuer", "valid_from", "valid_to")}))
+
+
+@login_required
+def move(request: HttpRequest, number: str) -> HttpResponse:
+    return _change_page(
+        request, number, MoveForm, _("Record a new address"),
+        lambda person, data: services.move_person(by=request.user, person=person, address=data),
+        regions=Region.objects.valid_on(timezone.localdate()),
+    )
+
+
+@login_required
+def add_specific_need(request: HttpRequest, number: str) -> HttpResponse:
+    return _change_page(request, number, SpecificNeedForm, _("Record a specific need"),
+                        lambda person, data: services.add_specific_need(
+                            by=request.user, person=person, organisation=acting_organisation(
+                                request.user, Action.CHANGE_PERSON, person), **data))
+
+
+@login_required
+def join_household(request: HttpRequest, number: str) -> HttpResponse:
+    def save(person: Any, data: dict[str, Any]) -> object:
+        try:
+            head = selectors.get_person(data["head"].strip().upper())
+        except Http404:
+            raise ValidationError({"head": _("No person with that registration number that you may see.")}) from None
+        return services.join_household(by=request.user, person=person, head=head,
+                                       relationship=data["relationship"], since=data["since"])
+
+    return _change_page(request, number, HouseholdForm, _("Add to a household"), save)

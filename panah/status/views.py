@@ -37,7 +37,9 @@ def record_event(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("The status event was recorded."))
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "status/event_form.html", {"person": person, "form": form, "title": _("Record a status event")})
+    return render(request, "status/event_form.html", {
+        "person": person, "form": form, "title": _("Record a status event"), "error_forms": [form] if form.errors else [],
+    })
 
 
 @login_required
@@ -60,4 +62,5 @@ def correct_event(request: HttpRequest, number: str, event_id: int) -> HttpRespo
             return redirect("registry:person", number=person.registration_number)
     return render(request, "status/event_form.html", {
         "person": person, "form": form, "event": event, "title": _("Correct a status event"),
+        "error_forms": [form] if form.errors else [],
     })

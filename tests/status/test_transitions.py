@@ -108,8 +108,8 @@ def test_decision_page_records_and_shows_the_timeline(client, cast):
     response = client.post(f"/persons/{number}/status/new/", {"kind": "refugee_granted", "effective": "01.13.2016"})
     assert response.status_code == 200
     assert "dd.mm.yyyy" in response.content.decode()
-    page = client.get(f"/persons/{number}/").content.decode()
-    assert "asylum application registered" in page or "заявление" in page.lower()
+    page = client.get(f"/persons/{number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "asylum application registered" in page
 
 
 def test_decision_page_shows_an_illegal_transition_beside_the_field(client, cast):
