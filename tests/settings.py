@@ -8,3 +8,6 @@ from panah.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
+# Tests read messages in English unless they ask for a language (Accept-Language); production
+# defaults to Russian.
+LANGUAGE_CODE = "en"
