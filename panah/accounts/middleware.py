@@ -15,6 +15,7 @@ class ScopeMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
+        user._panah_scope_cache = {}  # memberships do not change within one request
         scope: Scope = scope_for(user)
         request.scope = scope  # type: ignore[attr-defined]
         with use_scope(scope):

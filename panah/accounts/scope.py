@@ -117,12 +117,22 @@ def unscoped(reason: str) -> contextlib.AbstractContextManager[Scope]:
 
 def scope_for(user: User, action: str = Action.VIEW_PERSON, on: dt.date | None = None) -> Scope:
     """The persons `user` may reach for `action` on day `on` (today by default)."""
+    on = on or timezone.localdate()
+    cache = getattr(user, "_panah_scope_cache", None)  # set by ScopeMiddleware for one request
+    if cache is not None and (action, on) in cache:
+        return cache[(action, on)]
+    scope = _compute_scope(user, action, on)
+    if cache is not None:
+        cache[(action, on)] = scope
+    return scope
+
+
+def _compute_scope(user: User, action: str, on: dt.date) -> Scope:
     from panah.accounts.models import Membership, SharingAgreement
 
     label = f"{user.get_username()}:{action}"
     if not user.is_active or not user.pk:
         return Scope(label=label, user_id=user.pk)
-    on = on or timezone.localdate()
     grants: list[Grant] = []
     memberships = Membership.objects.active(on).filter(user=user).prefetch_related("regions")
     for membership in memberships:
