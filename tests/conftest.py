@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from panah.accounts.models import Organisation, User
 from panah.accounts.scope import scope_for, use_scope
@@ -91,4 +92,4 @@ def as_user():
 
 @pytest.fixture
 def today() -> dt.date:
-    return dt.date.today()
+    return timezone.localdate()

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("PANAH_TESTING", "1")
 
-from panah.settings import *  # noqa: E402, F403
+from panah.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True

@@ -54,7 +54,13 @@ class AuditEntry(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
-    channel = models.CharField(max_length=10, default="web")  # web, cli, task, api
+    class Channel(models.TextChoices):
+        WEB = "web", _("web page")
+        CLI = "cli", _("command line")
+        TASK = "task", _("background task")
+        API = "api", _("API")
+
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()

@@ -78,7 +78,7 @@ class DayField(forms.DateField):
     input_formats = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "dd.mm.yyyy"}))
+        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("dd.mm.yyyy")}))
         kwargs.setdefault("error_messages", {"invalid": _("Write the date as dd.mm.yyyy, for example 15.03.2017.")})
         super().__init__(**kwargs)
 
@@ -289,7 +289,7 @@ class SpecificNeedForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].queryset = SpecificNeedCode.objects.filter(code__contains="-")
-        self.fields["code"].label_from_instance = lambda c: f"{c.code} — {c.label_en}"
+        self.fields["code"].label_from_instance = lambda c: f"{c.code} — {c.label}"
 
 
 class HouseholdForm(forms.Form):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.scope import ScopedManager
@@ -221,6 +222,9 @@ class NameToken(models.Model):
             models.Index(fields=["skeleton", "person"], name="nametoken_skeleton"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key} ({self.skeleton})"
+
 
 class DocumentType(models.TextChoices):
     PASSPORT = "passport", _("passport")
@@ -268,6 +272,10 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.number}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.number_key = document_key(self.number)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
         if not document_key(self.number):
             raise ValidationError({"number": _("A document number needs at least one letter or digit.")})
@@ -275,13 +283,6 @@ class Document(models.Model):
             raise ValidationError({"valid_to": _("“Valid to” cannot be before “valid from”.")})
         if self.valid_from and self.valid_from > timezone.localdate():
             raise ValidationError({"valid_from": _("A document cannot be valid from a future date.")})
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.number_key = document_key(self.number)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def days_to_expiry(self, today: dt.date) -> int | None:
-        return None if self.valid_to is None else (self.valid_to - today).days
 
 
 class Household(models.Model):
@@ -331,6 +332,9 @@ class HouseholdMember(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_relationship_display()}"
+
 
 class Address(models.Model):
     person_scope_path = "person"
@@ -355,6 +359,9 @@ class Address(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return ", ".join(p for p in [str(self.region), self.locality, self.line] if p)
+
     def clean(self) -> None:
         if self.region_id and self.valid_from and not self.region.existed_on(self.valid_from):
             raise ValidationError({"region": _("%(region)s did not exist on %(date)s.") % {
@@ -377,7 +384,12 @@ class SpecificNeedCode(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.label_en}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"label_{language}", "") or self.label_en
 
 
 class SpecificNeed(models.Model):
@@ -399,6 +411,9 @@ class SpecificNeed(models.Model):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("identified_on")), name="specific_need_period"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.code_id} from {self.identified_on}"
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.identified_on <= day and (self.closed_on is None or day < self.closed_on)
@@ -426,3 +441,6 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.given_on})"

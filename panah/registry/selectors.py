@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -42,7 +43,7 @@ def get_person(registration_number: str) -> Person:
         .first()
     )
     if person is None:
-        raise Http404("No person with that registration number.")
+        raise Http404(_("No person with that registration number."))
     return person
 
 

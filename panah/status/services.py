@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -47,12 +48,12 @@ REQUIRES_PREVIOUS: dict[str, frozenset[str]] = {
 }
 
 _STATE_WORDS = {
-    EXIT: "in no population of concern",
-    P.ASY: "an asylum-seeker with an open claim",
-    P.REF: "a refugee",
-    P.STA: "a stateless person",
-    P.UND: "a person of undetermined nationality",
-    P.OOC: "other of concern",
+    EXIT: gettext_lazy("in no population of concern"),
+    P.ASY: gettext_lazy("an asylum-seeker with an open claim"),
+    P.REF: gettext_lazy("a refugee"),
+    P.STA: gettext_lazy("a stateless person"),
+    P.UND: gettext_lazy("a person of undetermined nationality"),
+    P.OOC: gettext_lazy("other of concern"),
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from panah.accounts.models import Membership, Organisation, SharingAgreement, User
 from panah.accounts.scope import unscoped
@@ -37,7 +38,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def regions(self, create: bool, codes: Any, **kwargs: Any) -> None:
         if create:
-            self.regions.set(codes if codes is not None else Region.objects.valid_on(dt.date.today()))
+            self.regions.set(codes if codes is not None else Region.objects.valid_on(timezone.localdate()))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

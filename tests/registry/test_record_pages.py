@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.registry.models import Address, Document, HouseholdMember, SpecificNeed, SpecificNeedCode
@@ -14,7 +16,7 @@ def url(person, rest):
 
 def test_add_document_and_see_it_expire_soon(client, cast):
     client.force_login(cast.officer_a)
-    soon = dt.date.today() + dt.timedelta(days=10)
+    soon = timezone.localdate() + dt.timedelta(days=10)
     response = client.post(url(cast.person_a, "documents/new/"), {
         "type": "refugee_cert", "number": "RC 000123", "valid_from": "01.01.2024", "valid_to": soon.strftime("%d.%m.%Y"),
     })
@@ -38,7 +40,7 @@ def test_moving_to_another_region_takes_the_person_out_of_the_first_officers_sco
     cast.officer_a.memberships.get().regions.add("KZ-75")
     client.force_login(cast.officer_a)
     response = client.post(url(cast.person_a, "addresses/new/"), {
-        "region": "KZ-75", "locality": "Алматы", "valid_from": dt.date.today().strftime("%d.%m.%Y"),
+        "region": "KZ-75", "locality": "Алматы", "valid_from": timezone.localdate().strftime("%d.%m.%Y"),
     })
     assert response.status_code == 302
     cast.person_a.refresh_from_db()
@@ -52,7 +54,7 @@ def test_moving_to_another_region_takes_the_person_out_of_the_first_officers_sco
 def test_moving_into_a_region_one_may_not_register_in_is_refused(client, cast):
     client.force_login(cast.officer_a)
     response = client.post(url(cast.person_a, "addresses/new/"), {
-        "region": "KZ-75", "valid_from": dt.date.today().strftime("%d.%m.%Y"),
+        "region": "KZ-75", "valid_from": timezone.localdate().strftime("%d.%m.%Y"),
     }, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     cast.person_a.refresh_from_db()

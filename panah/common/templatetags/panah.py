@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @register.filter
@@ -35,3 +35,9 @@ def birth(person: Any) -> str:
     else:
         text = day(date)
     return f"{text}, {_('estimated')}" if person.birth_date_estimated else text
+
+
+@register.filter
+def days_after(value: dt.date, today: dt.date) -> int:
+    """Whole days from `today` to `value` (negative when past)."""
+    return (value - today).days

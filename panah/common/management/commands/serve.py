@@ -19,8 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "panah.cli", "db_worker", "--queue-name", "*"]))
-        children.append(subprocess.Popen([
+            worker = [sys.executable, "-m", "panah.cli", "db_worker", "--queue-name", "*"]
+            children.append(subprocess.Popen(worker))  # noqa: S603  (our own interpreter, fixed arguments)
+        children.append(subprocess.Popen([  # noqa: S603  (our own interpreter, fixed arguments)
             sys.executable, "-m", "gunicorn", "panah.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
             "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
