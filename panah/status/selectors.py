@@ -50,7 +50,7 @@ def stock(*, as_of: dt.date, known_on: dt.date | dt.datetime) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {code: 0 for code in PopulationType.values}
+    counts = dict.fromkeys(PopulationType.values, 0)
     counts.update({row["population_as_of"]: row["n"] for row in rows})
     return counts
 

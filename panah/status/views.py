@@ -33,7 +33,7 @@ def record_event(request: HttpRequest, number: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            apply_service_errors(error, {name: form for name in form.fields})
+            apply_service_errors(error, dict.fromkeys(form.fields, form))
         else:
             messages.success(request, _("The status event was recorded."))
             return redirect("registry:person", number=person.registration_number)
@@ -56,7 +56,7 @@ def correct_event(request: HttpRequest, number: str, event_id: int) -> HttpRespo
                 kind=form.cleaned_data["kind"] or None, effective=form.cleaned_data["effective"],
             )
         except ValidationError as error:
-            apply_service_errors(error, {name: form for name in form.fields} | {"evidence": form})
+            apply_service_errors(error, dict.fromkeys(form.fields, form) | {"evidence": form})
         else:
             messages.success(request, _("The correction was recorded; the original event is kept in the timeline."))
             return redirect("registry:person", number=person.registration_number)
