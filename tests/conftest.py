@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from panah.accounts.models import Organisation, User
 from panah.accounts.scope import scope_for, use_scope
@@ -93,3 +93,11 @@ def as_user():
 @pytest.fixture
 def today() -> dt.date:
     return timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in another language leaves it active in this thread: start every test in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -13,12 +13,14 @@ def sync_specific_need_codes(**_: Any) -> None:
         SPECIFIC_NEEDS,
     )
 
-    for code, category, label in SPECIFIC_NEEDS:
+    for code, category, label_en, label_ru, label_kk in SPECIFIC_NEEDS:
         SpecificNeedCode.objects.update_or_create(
             code=code,
             defaults={
                 "category": category,
-                "label_en": label,
+                "label_en": label_en,
+                "label_ru": label_ru,
+                "label_kk": label_kk,
                 "highly_sensitive": category in HIGHLY_SENSITIVE_CATEGORIES or code in HIGHLY_SENSITIVE_CODES,
             },
         )
