@@ -60,6 +60,9 @@ _STATE_WORDS = {
 def _check_transition(person: Person, kind: str, effective: dt.date, ignoring: int | None = None) -> None:
     facts = [f for f in as_facts(StatusEvent.objects.filter(person=person)) if f.id != ignoring]
     now = timezone.now()
+    if last_kind_on(facts, effective, now) == K.DIED:
+        raise ValidationError({"kind": _("Nothing can be recorded after the person's death (on or before %(date)s).")
+                               % {"date": effective.isoformat()}})
     before = population_on(facts, effective, now)
     allowed = ALLOWED_FROM[kind]
     label = EventKind(kind).label

@@ -120,3 +120,11 @@ def test_decision_page_shows_an_illegal_transition_beside_the_field(client, cast
     assert response.context["form"].errors["kind"] == [
         "Refugee status cannot be granted: the person has no open asylum claim on 2016-03-01."
     ]
+
+
+def test_nothing_is_recorded_after_a_death(cast):
+    record(cast.person_b, K.STATELESS_DETERMINED, dt.date(2012, 1, 1), cast.sysadmin)
+    record(cast.person_b, K.DIED, dt.date(2019, 6, 1), cast.sysadmin)
+    with pytest.raises(ValidationError) as error:
+        record(cast.person_b, K.UNDETERMINED_IDENTIFIED, dt.date(2020, 1, 1), cast.sysadmin)
+    assert "after the person's death" in str(error.value.message_dict["kind"])
