@@ -33,9 +33,7 @@ TESTING = env_bool("PANAH_TESTING")
 SECRET_KEY = os.environ.get("PANAH_SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "PANAH_SECRET_KEY is not set. Set it, or set PANAH_DEBUG=1 for local development."
-        )
+        raise ImproperlyConfigured("PANAH_SECRET_KEY is not set. Set it, or set PANAH_DEBUG=1 for local development.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("PANAH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")

@@ -58,8 +58,9 @@ class Cast:
 
 @pytest.fixture
 def cast(db: Any) -> Cast:
-    state = OrganisationFactory(code="mlsp", name="Ministry of Labour — social protection", kind="state",
-                                regions=[REGION_A, REGION_B])
+    state = OrganisationFactory(
+        code="mlsp", name="Ministry of Labour — social protection", kind="state", regions=[REGION_A, REGION_B]
+    )
     unhcr = OrganisationFactory(code="unhcr-kz", name="UNHCR Kazakhstan", kind="unhcr", regions=[REGION_A, REGION_B])
     partner = OrganisationFactory(code="kibhr", name="KIBHR", kind="partner", regions=[REGION_B])
     SharingAgreementFactory(provider=state, recipient=unhcr, regions=[REGION_A, REGION_B])
@@ -70,7 +71,9 @@ def cast(db: Any) -> Cast:
         return user
 
     return Cast(
-        state=state, unhcr=unhcr, partner=partner,
+        state=state,
+        unhcr=unhcr,
+        partner=partner,
         officer_a=member("officer_a", state, "registrar", [REGION_A]),
         officer_b=member("officer_b", state, "registrar", [REGION_B]),
         decider_a=member("decider_a", state, "decision_officer", [REGION_A]),

@@ -35,16 +35,21 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON, A.VIEW_SENSITIVE_NEEDS}),
     # The statistician sees aggregates only: no action on personal data at all.
     Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS}),
-    Role.ORG_ADMIN: frozenset(
-        {A.VIEW_PERSON, A.EXPORT_PERSONS, A.VIEW_STATISTICS, A.MANAGE_USERS, A.VIEW_AUDIT}
-    ),
+    Role.ORG_ADMIN: frozenset({A.VIEW_PERSON, A.EXPORT_PERSONS, A.VIEW_STATISTICS, A.MANAGE_USERS, A.VIEW_AUDIT}),
     Role.SYSTEM_ADMIN: frozenset(Action.values),
 }
 
 # Actions on personal data: each needs the person inside the caller's scope for that action.
 PERSONAL_DATA_ACTIONS = frozenset(
-    {A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.EXPORT_PERSONS,
-     A.MERGE_PERSONS}
+    {
+        A.VIEW_PERSON,
+        A.REGISTER_PERSON,
+        A.CHANGE_PERSON,
+        A.DECIDE_STATUS,
+        A.VIEW_SENSITIVE_NEEDS,
+        A.EXPORT_PERSONS,
+        A.MERGE_PERSONS,
+    }
 )
 
 

@@ -16,7 +16,9 @@ from panah.registry.forms import DayField
 class AuditFilterForm(forms.Form):
     person = forms.CharField(label=gettext_lazy("Registration number"), required=False)
     user = forms.CharField(label=gettext_lazy("User"), required=False)
-    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=[("", "—"), *AuditEntry.Action.choices], required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"), choices=[("", "—"), *AuditEntry.Action.choices], required=False
+    )
     since = DayField(label=gettext_lazy("From"), required=False)
     until = DayField(label=gettext_lazy("Until"), required=False)
 

@@ -104,7 +104,9 @@ class PersonFieldsForm(forms.Form):
     birth_country = forms.ChoiceField(label=_("Country of birth"), required=False)
     country_of_origin = forms.ChoiceField(label=_("Country of origin"), required=False)
     citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)
-    iin = forms.CharField(label=_("IIN"), max_length=14, required=False, help_text=_("12 digits, if the person has one"))
+    iin = forms.CharField(
+        label=_("IIN"), max_length=14, required=False, help_text=_("12 digits, if the person has one")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,11 +173,15 @@ class NamesForm(forms.Form):
         for script, _label in NAME_ROWS:
             if script == "arab":
                 self.fields["arab_full_name"] = forms.CharField(
-                    label=_("Full name"), max_length=300, required=False,
+                    label=_("Full name"),
+                    max_length=300,
+                    required=False,
                     widget=forms.TextInput(attrs={"dir": "rtl", "lang": "fa"}),
                 )
                 continue
-            self.fields[f"{script}_family_name"] = forms.CharField(label=_("Family name"), max_length=100, required=False)
+            self.fields[f"{script}_family_name"] = forms.CharField(
+                label=_("Family name"), max_length=100, required=False
+            )
             self.fields[f"{script}_given_name"] = forms.CharField(label=_("Given name"), max_length=100, required=False)
             self.fields[f"{script}_patronymic"] = forms.CharField(
                 label=_("Patronymic or father's name"), max_length=100, required=False
@@ -250,7 +256,9 @@ class DocumentForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consent_purpose = forms.CharField(
-        label=_("Purpose the person was told of"), max_length=200, required=False,
+        label=_("Purpose the person was told of"),
+        max_length=200,
+        required=False,
         initial=_("Registration, protection and assistance"),
     )
     consent_basis = forms.ChoiceField(label=_("Legal basis"), choices=Consent.LegalBasis.choices, required=False)
@@ -294,6 +302,7 @@ class SpecificNeedForm(forms.Form):
 
 class HouseholdForm(forms.Form):
     head = forms.CharField(label=_("Registration number of the head of household"), max_length=20)
-    relationship = forms.ChoiceField(label=_("Relationship to the head"),
-                                     choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD])
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the head"), choices=[c for c in Relationship.choices if c[0] != Relationship.HEAD]
+    )
     since = DayField(label=_("Member since"))

@@ -32,9 +32,22 @@ _RULES = r"""
 
 # Applied in order to a key to fold spellings of the same sound together (vowels are dropped after).
 _FOLDS: tuple[tuple[str, str], ...] = (
-    ("shch", "s"), ("dzh", "j"), ("dj", "j"), ("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"),
-    ("zh", "z"), ("ts", "c"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"),
-    ("x", "ks"), ("w", "v"),
+    ("shch", "s"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("zh", "z"),
+    ("ts", "c"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("w", "v"),
 )
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")

@@ -101,14 +101,28 @@ def register_person(
     for fields in documents:
         _validated(Document(person=new, **fields), exclude=["number_key"]).save()
 
-    record(by=by, action=AuditEntry.Action.CREATE, obj=new, person=new, organisation=organisation,
-           summary=f"registered {new.registration_number}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CREATE,
+        obj=new,
+        person=new,
+        organisation=organisation,
+        summary=f"registered {new.registration_number}",
+    )
     return new
 
 
 AUDITED_FIELDS = [
-    "sex", "birth_date", "birth_date_precision", "birth_date_estimated", "birth_place", "birth_country",
-    "country_of_origin", "citizenship_status", "citizenship", "iin",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "birth_date_estimated",
+    "birth_place",
+    "birth_country",
+    "country_of_origin",
+    "citizenship_status",
+    "citizenship",
+    "iin",
 ]
 
 
@@ -126,8 +140,15 @@ def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason
     after = model_to_dict(person, fields=AUDITED_FIELDS)
     diff = {f: [str(before[f]), str(after[f])] for f in AUDITED_FIELDS if before[f] != after[f]}
     if diff:
-        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
-               summary=f"changed {', '.join(diff)}", changes=diff, purpose=reason)
+        record(
+            by=by,
+            action=AuditEntry.Action.CHANGE,
+            obj=person,
+            person=person,
+            summary=f"changed {', '.join(diff)}",
+            changes=diff,
+            purpose=reason,
+        )
     return person
 
 
@@ -136,7 +157,10 @@ def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) ->
     """Replace a person's names. Side effects: names, search tokens, one audit entry with old and new names."""
     _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
     old = [n.display for n in PersonName.objects.filter(person=person)]
-    rows = [_validated(PersonName(person=person, position=i, **fields), exclude=["person"]) for i, fields in enumerate(names)]
+    rows = [
+        _validated(PersonName(person=person, position=i, **fields), exclude=["person"])
+        for i, fields in enumerate(names)
+    ]
     if not rows:
         raise ValidationError({"names": _("Give at least one name.")})
     PersonName.objects.filter(person=person).delete()
@@ -145,8 +169,14 @@ def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) ->
     reindex_names(person)
     new = [n.display for n in rows]
     if old != new:
-        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
-               summary="changed names", changes={"names": [old, new]})
+        record(
+            by=by,
+            action=AuditEntry.Action.CHANGE,
+            obj=person,
+            person=person,
+            summary="changed names",
+            changes={"names": [old, new]},
+        )
 
 
 @transaction.atomic
@@ -165,8 +195,12 @@ def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Addre
     current = Address.objects.filter(person=person, valid_to__isnull=True).first()
     if current is not None:
         if since <= current.valid_from:
-            raise ValidationError({"valid_from": _("The new address must start after the current one (%(date)s).")
-                                   % {"date": current.valid_from.isoformat()}})
+            raise ValidationError(
+                {
+                    "valid_from": _("The new address must start after the current one (%(date)s).")
+                    % {"date": current.valid_from.isoformat()}
+                }
+            )
         Address.objects.filter(pk=current.pk).update(valid_to=since)
     new = _validated(Address(person=person, **address))
     new.save()
@@ -174,8 +208,14 @@ def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Addre
         old_region = person.region_id
         Person.objects.filter(pk=person.pk).update(region=new_region)
         person.region = new_region
-        record(by=by, action=AuditEntry.Action.CHANGE, obj=person, person=person,
-               summary=f"moved from {old_region} to {new_region.pk}", changes={"region": [old_region, new_region.pk]})
+        record(
+            by=by,
+            action=AuditEntry.Action.CHANGE,
+            obj=person,
+            person=person,
+            summary=f"moved from {old_region} to {new_region.pk}",
+            changes={"region": [old_region, new_region.pk]},
+        )
     return new
 
 
@@ -185,22 +225,29 @@ def add_document(*, by: Any, person: Person, fields: Mapping[str, Any]) -> Docum
     _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
     document = _validated(Document(person=person, **fields), exclude=["number_key"])
     document.save()
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=document, person=person,
-           summary=f"added {document.get_type_display()}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=document,
+        person=person,
+        summary=f"added {document.get_type_display()}",
+    )
     return document
 
 
 @transaction.atomic
-def add_specific_need(*, by: Any, person: Person, code: Any, identified_on: dt.date, organisation: Any,
-                      note: str = "") -> SpecificNeed:
+def add_specific_need(
+    *, by: Any, person: Person, code: Any, identified_on: dt.date, organisation: Any, note: str = ""
+) -> SpecificNeed:
     """Side effects: one SpecificNeed, one audit entry (naming the code, not the note)."""
     _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
     if identified_on > timezone.localdate():
         raise ValidationError({"identified_on": _("The date cannot be in the future.")})
     if SpecificNeed.objects.filter(person=person, code=code, closed_on__isnull=True).exists():
         raise ValidationError({"code": _("This specific need is already recorded and open.")})
-    need = _validated(SpecificNeed(person=person, code=code, identified_on=identified_on,
-                                   identified_by=organisation, note=note))
+    need = _validated(
+        SpecificNeed(person=person, code=code, identified_on=identified_on, identified_by=organisation, note=note)
+    )
     need.save()
     record(by=by, action=AuditEntry.Action.CHANGE, obj=need, person=person, summary=f"specific need {code.pk}")
     return need
@@ -221,7 +268,8 @@ def join_household(*, by: Any, person: Person, head: Person, relationship: str, 
     if head_membership is None:
         household = Household.objects.create(organisation=head.organisation, reference=f"HH-{head.registration_number}")
         head_membership = HouseholdMember.objects.create(
-            household=household, person=head, relationship=Relationship.HEAD, valid_from=since)
+            household=household, person=head, relationship=Relationship.HEAD, valid_from=since
+        )
     household = head_membership.household
     current = HouseholdMember.objects.filter(person=person, valid_to__isnull=True).first()
     if current is not None:
@@ -230,8 +278,15 @@ def join_household(*, by: Any, person: Person, head: Person, relationship: str, 
         if since <= current.valid_from:
             raise ValidationError({"since": _("The new membership must start after the current one.")})
         HouseholdMember.objects.filter(pk=current.pk).update(valid_to=since)
-    member = _validated(HouseholdMember(household=household, person=person, relationship=relationship, valid_from=since))
+    member = _validated(
+        HouseholdMember(household=household, person=person, relationship=relationship, valid_from=since)
+    )
     member.save()
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=member, person=person,
-           summary=f"joined household {household} as {relationship}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=member,
+        person=person,
+        summary=f"joined household {household} as {relationship}",
+    )
     return member

@@ -27,7 +27,11 @@ def reindex_names() -> int:
             with transaction.atomic():
                 NameToken.objects.filter(person_id__in=ids).delete()
                 NameToken.objects.bulk_create(
-                    [t for name in PersonName.objects.filter(person_id__in=ids) for t in name_tokens(name.person_id, name)]
+                    [
+                        t
+                        for name in PersonName.objects.filter(person_id__in=ids)
+                        for t in name_tokens(name.person_id, name)
+                    ]
                 )
             done += len(ids)
             last = ids[-1]

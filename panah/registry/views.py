@@ -40,8 +40,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     result = selectors.search_persons(query) if query.strip() else None
     if result is not None:
-        record(by=request.user, action=AuditEntry.Action.SEARCH, summary=f"search: {result.query}"[:300],
-               changes={"results": len(result.persons)})
+        record(
+            by=request.user,
+            action=AuditEntry.Action.SEARCH,
+            summary=f"search: {result.query}"[:300],
+            changes={"results": len(result.persons)},
+        )
     template = "registry/search.html#results" if request.htmx else "registry/search.html"
     return render(request, template, {"query": query, "result": result})
 
@@ -63,7 +67,8 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "households": list(person.household_memberships.select_related("household")),
         "household_members": selectors.current_household_members(person),
         "specific_needs": [
-            need for need in person.specific_needs.select_related("code")
+            need
+            for need in person.specific_needs.select_related("code")
             if not need.code.highly_sensitive or may_see_sensitive
         ],
         "hidden_needs": not may_see_sensitive,
@@ -113,17 +118,29 @@ def person_register(request: HttpRequest) -> HttpResponse:
         else:
             if consent_form.cleaned_data.get("consent_purpose"):
                 Consent.objects.create(
-                    person=person, purpose=consent_form.cleaned_data["consent_purpose"],
+                    person=person,
+                    purpose=consent_form.cleaned_data["consent_purpose"],
                     legal_basis=consent_form.cleaned_data.get("consent_basis") or Consent.LegalBasis.CONSENT,
-                    given_on=timezone.localdate(), language=request.LANGUAGE_CODE, taken_by=request.user,
+                    given_on=timezone.localdate(),
+                    language=request.LANGUAGE_CODE,
+                    taken_by=request.user,
                 )
             messages.success(request, _("Registered %(number)s.") % {"number": person.registration_number})
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "registry/person_form.html", {
-        "title": _("Register a person"), "forms": forms, "names_form": names_form, "person_form": person_form,
-        "address_form": address_form, "document_form": document_form, "consent_form": consent_form,
-        "error_forms": [f for f in forms if f.errors],
-    })
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "title": _("Register a person"),
+            "forms": forms,
+            "names_form": names_form,
+            "person_form": person_form,
+            "address_form": address_form,
+            "document_form": document_form,
+            "consent_form": consent_form,
+            "error_forms": [f for f in forms if f.errors],
+        },
+    )
 
 
 @login_required
@@ -142,8 +159,12 @@ def person_edit(request: HttpRequest, number: str) -> HttpResponse:
             if names_form.has_changed():
                 # Names the form does not show (aliases, former names) are kept after the edited ones.
                 kept = [
-                    {f: getattr(n, f) for f in ("kind", "script", "given_name", "family_name", "patronymic", "full_name")}
-                    for n in names if n.kind in ("alias", "former")
+                    {
+                        f: getattr(n, f)
+                        for f in ("kind", "script", "given_name", "family_name", "patronymic", "full_name")
+                    }
+                    for n in names
+                    if n.kind in ("alias", "former")
                 ]
                 services.set_names(by=request.user, person=person, names=[*names_form.name_values(), *kept])
         except ValidationError as error:
@@ -151,11 +172,18 @@ def person_edit(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "registry/person_form.html", {
-        "title": _("Change %(number)s") % {"number": person.registration_number}, "person": person,
-        "forms": forms, "names_form": names_form, "person_form": person_form,
-        "error_forms": [f for f in forms if f.errors],
-    })
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "title": _("Change %(number)s") % {"number": person.registration_number},
+            "person": person,
+            "forms": forms,
+            "names_form": names_form,
+            "person_form": person_form,
+            "error_forms": [f for f in forms if f.errors],
+        },
+    )
 
 
 @login_required
@@ -165,8 +193,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/person_list.html", {"page": page})
 
 
-def _change_page(request: HttpRequest, number: str, form_class: type, title: str,
-                 save: Callable[[Any, dict[str, Any]], object], **form_kwargs: Any) -> HttpResponse:
+def _change_page(
+    request: HttpRequest,
+    number: str,
+    form_class: type,
+    title: str,
+    save: Callable[[Any, dict[str, Any]], object],
+    **form_kwargs: Any,
+) -> HttpResponse:
     """A page that adds one thing to a person's record: check the right, validate, call the service."""
     person = selectors.get_person(number)
     if not request.user.has_perm("panah.change_person", person):
@@ -182,21 +216,40 @@ def _change_page(request: HttpRequest, number: str, form_class: type, title: str
         else:
             messages.success(request, _("Saved."))
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "registry/change_form.html", {
-        "person": person, "form": form, "title": title, "error_forms": [form] if form.errors else [],
-    })
+    return render(
+        request,
+        "registry/change_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": title,
+            "error_forms": [form] if form.errors else [],
+        },
+    )
 
 
 @login_required
 def add_document(request: HttpRequest, number: str) -> HttpResponse:
-    return _change_page(request, number, NewDocumentForm, _("Add a document"), lambda person, data: services.add_document(
-        by=request.user, person=person, fields={k: data[k] for k in ("type", "number", "issuer", "valid_from", "valid_to")}))
+    return _change_page(
+        request,
+        number,
+        NewDocumentForm,
+        _("Add a document"),
+        lambda person, data: services.add_document(
+            by=request.user,
+            person=person,
+            fields={k: data[k] for k in ("type", "number", "issuer", "valid_from", "valid_to")},
+        ),
+    )
 
 
 @login_required
 def move(request: HttpRequest, number: str) -> HttpResponse:
     return _change_page(
-        request, number, MoveForm, _("Record a new address"),
+        request,
+        number,
+        MoveForm,
+        _("Record a new address"),
         lambda person, data: services.move_person(by=request.user, person=person, address=data),
         regions=Region.objects.valid_on(timezone.localdate()),
     )
@@ -204,10 +257,18 @@ def move(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def add_specific_need(request: HttpRequest, number: str) -> HttpResponse:
-    return _change_page(request, number, SpecificNeedForm, _("Record a specific need"),
-                        lambda person, data: services.add_specific_need(
-                            by=request.user, person=person, organisation=acting_organisation(
-                                request.user, Action.CHANGE_PERSON, person), **data))
+    return _change_page(
+        request,
+        number,
+        SpecificNeedForm,
+        _("Record a specific need"),
+        lambda person, data: services.add_specific_need(
+            by=request.user,
+            person=person,
+            organisation=acting_organisation(request.user, Action.CHANGE_PERSON, person),
+            **data,
+        ),
+    )
 
 
 @login_required
@@ -217,7 +278,8 @@ def join_household(request: HttpRequest, number: str) -> HttpResponse:
             head = selectors.get_person(data["head"].strip().upper())
         except Http404:
             raise ValidationError({"head": _("No person with that registration number that you may see.")}) from None
-        return services.join_household(by=request.user, person=person, head=head,
-                                       relationship=data["relationship"], since=data["since"])
+        return services.join_household(
+            by=request.user, person=person, head=head, relationship=data["relationship"], since=data["since"]
+        )
 
     return _change_page(request, number, HouseholdForm, _("Add to a household"), save)

@@ -11,7 +11,9 @@ class StatusEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=[("", "—"), *RECORDABLE])
     effective = DayField(label=_("Effective from (decision date)"))
     application_type = forms.ChoiceField(
-        label=_("Application"), choices=[("", "—"), *ApplicationType.choices], required=False,
+        label=_("Application"),
+        choices=[("", "—"), *ApplicationType.choices],
+        required=False,
         help_text=_("Only for asylum applications"),
     )
     decision_reference = forms.CharField(label=_("Decision or document reference"), max_length=100, required=False)
@@ -20,7 +22,8 @@ class StatusEventForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Correct to"), required=False,
+        label=_("Correct to"),
+        required=False,
         choices=[("", _("— retract the event: it was recorded in error —")), *RECORDABLE],
     )
     effective = DayField(label=_("Corrected effective date"), required=False)

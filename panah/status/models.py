@@ -87,13 +87,21 @@ class StatusEvent(models.Model):
     population_type = models.CharField(max_length=3, null=True, blank=True, editable=False)
     effective = models.DateField(_("effective from"), help_text=_("When it became true in law: the decision date."))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     application_type = models.CharField(max_length=6, choices=ApplicationType.choices, blank=True)
     decision_reference = models.CharField(_("decision or document reference"), max_length=100, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
         help_text=_("The earlier event this one corrects."),
     )
 
@@ -108,7 +116,8 @@ class StatusEvent(models.Model):
                 condition=~Q(kind="retraction") | Q(supersedes__isnull=False), name="retraction_supersedes_an_event"
             ),
             models.CheckConstraint(
-                condition=Q(application_type="") | Q(kind__in=["asylum_application"]), name="application_type_only_on_applications"
+                condition=Q(application_type="") | Q(kind__in=["asylum_application"]),
+                name="application_type_only_on_applications",
             ),
         ]
 

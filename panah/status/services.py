@@ -61,8 +61,12 @@ def _check_transition(person: Person, kind: str, effective: dt.date, ignoring: i
     facts = [f for f in as_facts(StatusEvent.objects.filter(person=person)) if f.id != ignoring]
     now = timezone.now()
     if last_kind_on(facts, effective, now) == K.DIED:
-        raise ValidationError({"kind": _("Nothing can be recorded after the person's death (on or before %(date)s).")
-                               % {"date": effective.isoformat()}})
+        raise ValidationError(
+            {
+                "kind": _("Nothing can be recorded after the person's death (on or before %(date)s).")
+                % {"date": effective.isoformat()}
+            }
+        )
     before = population_on(facts, effective, now)
     allowed = ALLOWED_FROM[kind]
     label = EventKind(kind).label
@@ -79,8 +83,10 @@ def _check_transition(person: Person, kind: str, effective: dt.date, ignoring: i
     needed = REQUIRES_PREVIOUS.get(kind)
     if needed and last_kind_on(facts, effective, now) not in needed:
         raise ValidationError(
-            {"kind": _("“%(event)s” needs a rejection before it; there is none in force on %(date)s.")
-             % {"event": label, "date": effective.isoformat()}}
+            {
+                "kind": _("“%(event)s” needs a rejection before it; there is none in force on %(date)s.")
+                % {"event": label, "date": effective.isoformat()}
+            }
         )
 
 
@@ -135,7 +141,10 @@ def record_status_event(
     )
     refresh_population_type(person)
     record(
-        by=by, action=AuditEntry.Action.DECIDE, obj=event, person=person,
+        by=by,
+        action=AuditEntry.Action.DECIDE,
+        obj=event,
+        person=person,
         summary=f"{event.get_kind_display()} effective {effective.isoformat()}",
         changes={"kind": kind, "effective": effective.isoformat(), "reference": decision_reference},
     )
@@ -182,7 +191,10 @@ def correct_status_event(
     )
     refresh_population_type(person)
     record(
-        by=by, action=AuditEntry.Action.DECIDE, obj=correction, person=person,
+        by=by,
+        action=AuditEntry.Action.DECIDE,
+        obj=correction,
+        person=person,
         summary=f"corrected event {event.pk}: {correction.get_kind_display()} effective {new_effective.isoformat()}",
         changes={"supersedes": event.pk, "kind": new_kind, "effective": new_effective.isoformat(), "reason": reason},
     )

@@ -45,8 +45,7 @@ def population_on(facts: Sequence[Fact], as_of: dt.date, known_on: dt.datetime) 
 def last_kind_on(facts: Sequence[Fact], as_of: dt.date, known_on: dt.datetime) -> str | None:
     """The kind of the last population-changing event in force on `as_of`."""
     changing = [
-        f for f in known_events(facts, known_on)
-        if f.effective <= as_of and RESULTING_POPULATION[f.kind] is not None
+        f for f in known_events(facts, known_on) if f.effective <= as_of and RESULTING_POPULATION[f.kind] is not None
     ]
     if not changing:
         return None

@@ -28,7 +28,8 @@ def record_event(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_status_event(
-                person=person, by=request.user,
+                person=person,
+                by=request.user,
                 organisation=acting_organisation(request.user, Action.DECIDE_STATUS, person),
                 **form.cleaned_data,
             )
@@ -37,9 +38,16 @@ def record_event(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("The status event was recorded."))
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "status/event_form.html", {
-        "person": person, "form": form, "title": _("Record a status event"), "error_forms": [form] if form.errors else [],
-    })
+    return render(
+        request,
+        "status/event_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Record a status event"),
+            "error_forms": [form] if form.errors else [],
+        },
+    )
 
 
 @login_required
@@ -52,15 +60,25 @@ def correct_event(request: HttpRequest, number: str, event_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             services.correct_status_event(
-                event=event, by=request.user, reason=form.cleaned_data["reason"],
-                kind=form.cleaned_data["kind"] or None, effective=form.cleaned_data["effective"],
+                event=event,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                kind=form.cleaned_data["kind"] or None,
+                effective=form.cleaned_data["effective"],
             )
         except ValidationError as error:
             apply_service_errors(error, dict.fromkeys(form.fields, form) | {"evidence": form})
         else:
             messages.success(request, _("The correction was recorded; the original event is kept in the timeline."))
             return redirect("registry:person", number=person.registration_number)
-    return render(request, "status/event_form.html", {
-        "person": person, "form": form, "event": event, "title": _("Correct a status event"),
-        "error_forms": [form] if form.errors else [],
-    })
+    return render(
+        request,
+        "status/event_form.html",
+        {
+            "person": person,
+            "form": form,
+            "event": event,
+            "title": _("Correct a status event"),
+            "error_forms": [form] if form.errors else [],
+        },
+    )

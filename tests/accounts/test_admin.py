@@ -14,13 +14,21 @@ def superadmin(client, cast):
 
 
 def test_administrator_adds_a_user_with_a_role_in_one_region(client, cast, superadmin):
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "officer.almaty.new", "password1": "a-long enough pass 1", "password2": "a-long enough pass 1",
-        "usable_password": "true",
-        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
-        "memberships-0-organisation": cast.state.pk, "memberships-0-role": "registrar",
-        "memberships-0-regions": ["KZ-75"], "memberships-0-valid_from": "2016-01-01",
-    })
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "officer.almaty.new",
+            "password1": "a-long enough pass 1",
+            "password2": "a-long enough pass 1",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-organisation": cast.state.pk,
+            "memberships-0-role": "registrar",
+            "memberships-0-regions": ["KZ-75"],
+            "memberships-0-valid_from": "2016-01-01",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="officer.almaty.new")
     membership = Membership.objects.get(user=user)

@@ -8,10 +8,16 @@ from tests.factories import PASSWORD
 
 def test_production_settings_hash_passwords_with_argon2():
     out = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; import django; django.setup(); "
-         "print(settings.PASSWORD_HASHERS[0]); print(settings.DEBUG); print(settings.SESSION_COOKIE_SECURE)"],
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; import django; django.setup(); "
+            "print(settings.PASSWORD_HASHERS[0]); print(settings.DEBUG); print(settings.SESSION_COOKIE_SECURE)",
+        ],
         env={"DJANGO_SETTINGS_MODULE": "panah.settings", "PANAH_SECRET_KEY": "x" * 50, "PATH": "/usr/bin"},
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == ["django.contrib.auth.hashers.Argon2PasswordHasher", "False", "True"]
 
@@ -19,7 +25,9 @@ def test_production_settings_hash_passwords_with_argon2():
 def test_settings_refuse_to_start_without_a_secret_key_outside_development():
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; settings.DEBUG"],
-        env={"DJANGO_SETTINGS_MODULE": "panah.settings", "PATH": "/usr/bin"}, capture_output=True, text=True,
+        env={"DJANGO_SETTINGS_MODULE": "panah.settings", "PATH": "/usr/bin"},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "PANAH_SECRET_KEY is not set" in result.stderr

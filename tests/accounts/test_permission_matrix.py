@@ -19,7 +19,9 @@ PERSONAL_ROLES = [r for r in ROLES if r != Role.SYSTEM_ADMIN]
 @pytest.fixture
 def world(db):
     """One organisation of each kind covering both regions, and for each a person in and out of region."""
-    orgs = {kind: OrganisationFactory(code=f"{kind}-org", kind=kind, regions=[IN_REGION, OUT_REGION]) for kind in ORG_KINDS}
+    orgs = {
+        kind: OrganisationFactory(code=f"{kind}-org", kind=kind, regions=[IN_REGION, OUT_REGION]) for kind in ORG_KINDS
+    }
     persons = {
         (kind, where): PersonFactory(organisation=org, region=region(code), name=(f"Given{kind}", f"Family{where}"))
         for kind, org in orgs.items()
@@ -87,10 +89,16 @@ def test_register_only_in_own_regions_with_a_registering_role(client, world, kin
     user = user_with(role, orgs[kind])
     client.force_login(user)
     code = IN_REGION if where == "in" else OUT_REGION
-    response = client.post("/persons/new/", {
-        "name-latn_given_name": "Ali", "name-latn_family_name": "Karimi",
-        "person-sex": "M", "person-birth": "1985", "address-region": code,
-    })
+    response = client.post(
+        "/persons/new/",
+        {
+            "name-latn_given_name": "Ali",
+            "name-latn_family_name": "Karimi",
+            "person-sex": "M",
+            "person-birth": "1985",
+            "address-region": code,
+        },
+    )
     may_register = role_allows(role, Action.REGISTER_PERSON)
     if not may_register:
         assert response.status_code == 403
@@ -134,8 +142,13 @@ def test_expired_sharing_agreement_shares_nothing(client, world):
     from tests.factories import SharingAgreementFactory
 
     orgs, persons = world
-    SharingAgreementFactory(provider=orgs["state"], recipient=orgs["unhcr"], regions=[IN_REGION],
-                            valid_from=dt.date(2015, 1, 1), valid_to=dt.date(2016, 1, 1))
+    SharingAgreementFactory(
+        provider=orgs["state"],
+        recipient=orgs["unhcr"],
+        regions=[IN_REGION],
+        valid_from=dt.date(2015, 1, 1),
+        valid_to=dt.date(2016, 1, 1),
+    )
     client.force_login(user_with(Role.CASEWORKER, orgs["unhcr"]))
     assert client.get(f"/persons/{persons[('state', 'in')].registration_number}/").status_code == 404
 
@@ -143,7 +156,13 @@ def test_expired_sharing_agreement_shares_nothing(client, world):
 def test_ended_membership_sees_nothing(client, world):
     orgs, persons = world
     user = UserFactory(username="former")
-    MembershipFactory(user=user, organisation=orgs["state"], role=Role.REGISTRAR, regions=[IN_REGION],
-                      valid_from=dt.date(2015, 1, 1), valid_to=dt.date(2016, 1, 1))
+    MembershipFactory(
+        user=user,
+        organisation=orgs["state"],
+        role=Role.REGISTRAR,
+        regions=[IN_REGION],
+        valid_from=dt.date(2015, 1, 1),
+        valid_to=dt.date(2016, 1, 1),
+    )
     client.force_login(user)
     assert client.get(f"/persons/{persons[('state', 'in')].registration_number}/").status_code == 404

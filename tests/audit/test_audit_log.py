@@ -34,7 +34,11 @@ def test_viewing_a_person_is_audited_with_who_and_what(client, cast):
     client.get(f"/persons/{cast.person_a.registration_number}/")
     entry = AuditEntry.objects.filter(action="view").latest("id")
     assert (entry.username, entry.person_number, entry.channel, entry.organisation) == (
-        "officer_a", cast.person_a.registration_number, "web", cast.state)
+        "officer_a",
+        cast.person_a.registration_number,
+        "web",
+        cast.state,
+    )
     assert entry.ip_address == "127.0.0.1"
 
 
@@ -46,10 +50,15 @@ def test_a_not_found_person_is_not_audited_as_viewed(client, cast):
 
 def test_changes_are_audited_with_old_and_new_values(client, cast):
     client.force_login(cast.officer_a)
-    response = client.post(f"/persons/{cast.person_a.registration_number}/edit/", {
-        "name-latn_given_name": "Mohammad", "name-latn_family_name": "Ahmadi",
-        "person-sex": "M", "person-birth": "1989",
-    })
+    response = client.post(
+        f"/persons/{cast.person_a.registration_number}/edit/",
+        {
+            "name-latn_given_name": "Mohammad",
+            "name-latn_family_name": "Ahmadi",
+            "person-sex": "M",
+            "person-birth": "1989",
+        },
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(action="change").latest("id")
     assert entry.changes["birth_date"] == ["1990-05-17", "1989-01-01"]
@@ -66,9 +75,15 @@ def test_sign_in_and_failed_sign_in_are_audited(client, cast):
     assert {"login", "logout", "login_failed"} <= set(actions)
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("sysadmin", 200), ("officer_a", 403), ("statistician", 403), ("lawyer", 403),
-])
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("sysadmin", 200),
+        ("officer_a", 403),
+        ("statistician", 403),
+        ("lawyer", 403),
+    ],
+)
 def test_audit_page_is_for_administrators(client, cast, user, status):
     client.force_login(getattr(cast, user))
     assert client.get("/audit/").status_code == status
@@ -87,10 +102,20 @@ def test_organisation_administrator_reads_only_own_organisations_entries(client,
     from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
     other = OrganisationFactory(code="other-org")
-    record(by=cast.officer_a, action=AuditEntry.Action.VIEW, obj=cast.person_a, person=cast.person_a,
-           organisation=cast.state)
-    record(by=cast.lawyer, action=AuditEntry.Action.VIEW, obj=cast.partner_person, person=cast.partner_person,
-           organisation=other)
+    record(
+        by=cast.officer_a,
+        action=AuditEntry.Action.VIEW,
+        obj=cast.person_a,
+        person=cast.person_a,
+        organisation=cast.state,
+    )
+    record(
+        by=cast.lawyer,
+        action=AuditEntry.Action.VIEW,
+        obj=cast.partner_person,
+        person=cast.partner_person,
+        organisation=other,
+    )
     admin = UserFactory(username="orgadmin")
     MembershipFactory(user=admin, organisation=cast.state, role="org_admin", regions=["KZ-55"])
     client.force_login(admin)

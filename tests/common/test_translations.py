@@ -27,8 +27,9 @@ def _compiled_messages() -> None:
     with contextlib.chdir(LOCALE_DIR):
         call_command("compilemessages", locale=list(CATALOGUES), verbosity=0)
     # A test that ran earlier may have loaded the catalogues before the .mo files existed.
-    setting_changed.send(sender=type(settings._wrapped), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS,
-                         enter=True)
+    setting_changed.send(
+        sender=type(settings._wrapped), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
+    )
 
 
 def _heading(html: str) -> str:
@@ -37,11 +38,14 @@ def _heading(html: str) -> str:
     return match.group(1).strip()
 
 
-@pytest.mark.parametrize(("language", "heading"), [
-    ("ru", "Вход в Panah"),
-    ("kk", "Panah жүйесіне кіру"),
-    ("en", "Sign in to Panah"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("ru", "Вход в Panah"),
+        ("kk", "Panah жүйесіне кіру"),
+        ("en", "Sign in to Panah"),
+    ],
+)
 def test_login_page_follows_the_browser_language(client: Any, db: Any, language: str, heading: str) -> None:
     response = client.get("/accounts/login/", headers={"accept-language": language})
     assert response.status_code == 200
@@ -65,7 +69,7 @@ def _parse_po(text: str) -> list[dict[str, Any]]:
     """Entries of a .po file as dicts: msgid, msgid_plural, msgstr (list of forms), flags."""
 
     def unquote(s: str) -> str:
-        return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s.strip()[1:-1])
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s.strip()[1:-1])
 
     entries = []
     for block in re.split(r"\n\s*\n", text.strip()):

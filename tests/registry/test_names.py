@@ -7,27 +7,46 @@ from hypothesis import strategies as st
 from panah.registry.names import detect_script, latin_key, skeleton, word_keys
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Мухаммад", "Mohammad"), ("Мухаммед", "محمد"), ("Ахмади", "Ahmadi"), ("Ахмади", "احمدی"),
-    ("Mukhammad", "Muhammad"), ("Хусейни", "Husseini"), ("Ибрахим", "ابراهيم"), ("Рахими", "رحیمی"), ("Джамал", "Jamal"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Мухаммад", "Mohammad"),
+        ("Мухаммед", "محمد"),
+        ("Ахмади", "Ahmadi"),
+        ("Ахмади", "احمدی"),
+        ("Mukhammad", "Muhammad"),
+        ("Хусейни", "Husseini"),
+        ("Ибрахим", "ابراهيم"),
+        ("Рахими", "رحیمی"),
+        ("Джамал", "Jamal"),
+    ],
+)
 def test_same_name_in_other_scripts_shares_a_skeleton(a, b):
     assert [s for _k, s in word_keys(a)] == [s for _k, s in word_keys(b)]
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    ("Қайрат Жұмабайұлы", "kayrat zhumabayuly"),
-    ("Әлия Нұрғалиқызы", "aliya nurgalikyzy"),
-    ("Мухаммад Ахмади", "mukhammad akhmadi"),
-    ("  Şükür  ", "sukur"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Қайрат Жұмабайұлы", "kayrat zhumabayuly"),
+        ("Әлия Нұрғалиқызы", "aliya nurgalikyzy"),
+        ("Мухаммад Ахмади", "mukhammad akhmadi"),
+        ("  Şükür  ", "sukur"),
+    ],
+)
 def test_latin_key_writes_kazakh_and_russian_letters_as_passports_do(text, key):
     assert latin_key(text) == key
 
 
-@pytest.mark.parametrize(("text", "script"), [
-    ("Мухаммад", "cyrl"), ("Mohammad", "latn"), ("محمد احمدی", "arab"), ("123", "other"),
-])
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("Мухаммад", "cyrl"),
+        ("Mohammad", "latn"),
+        ("محمد احمدی", "arab"),
+        ("123", "other"),
+    ],
+)
 def test_detect_script(text, script):
     assert detect_script(text) == script
 

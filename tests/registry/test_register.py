@@ -9,15 +9,24 @@ from panah.registry.iin import make_iin
 from panah.registry.models import Document, NameToken, Person
 
 VALID = {
-    "name-cyrl_family_name": "Ахмади", "name-cyrl_given_name": "Мухаммад",
-    "name-latn_family_name": "Ahmadi", "name-latn_given_name": "Mohammad",
+    "name-cyrl_family_name": "Ахмади",
+    "name-cyrl_given_name": "Мухаммад",
+    "name-latn_family_name": "Ahmadi",
+    "name-latn_given_name": "Mohammad",
     "name-arab_full_name": "محمد احمدی",
-    "person-sex": "M", "person-birth": "1990", "person-birth_date_estimated": "on",
-    "person-country_of_origin": "AFG", "person-citizenship": "AFG",
-    "address-region": "KZ-55", "address-locality": "Павлодар",
-    "document-type": "passport", "document-number": "p 01234567",
-    "document-valid_from": "01.02.2015", "document-valid_to": "01.02.2025",
-    "consent-consent_purpose": "Registration", "consent-consent_basis": "consent",
+    "person-sex": "M",
+    "person-birth": "1990",
+    "person-birth_date_estimated": "on",
+    "person-country_of_origin": "AFG",
+    "person-citizenship": "AFG",
+    "address-region": "KZ-55",
+    "address-locality": "Павлодар",
+    "document-type": "passport",
+    "document-number": "p 01234567",
+    "document-valid_from": "01.02.2015",
+    "document-valid_to": "01.02.2025",
+    "consent-consent_purpose": "Registration",
+    "consent-consent_basis": "consent",
 }
 
 
@@ -34,7 +43,10 @@ def test_registration_writes_person_names_tokens_document_address_and_audit(clie
         person = Person.objects.exclude(pk__in=[cast.person_a.pk, cast.person_b.pk, cast.partner_person.pk]).get()
         assert response["Location"] == f"/persons/{person.registration_number}/"
         assert (person.birth_date, person.birth_date_precision, person.birth_date_estimated) == (
-            dt.date(1990, 1, 1), "year", True)
+            dt.date(1990, 1, 1),
+            "year",
+            True,
+        )
         assert person.region_id == "KZ-55" and person.organisation == cast.state
         assert sorted(person.names.values_list("script", flat=True)) == ["arab", "cyrl", "latn"]
         assert NameToken.objects.filter(person=person).count() == 6
@@ -44,14 +56,17 @@ def test_registration_writes_person_names_tokens_document_address_and_audit(clie
         assert AuditEntry.objects.filter(action="create", person_id=person.pk).exists()
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("person-birth", "2999", "cannot be in the future"),
-    ("person-birth", "31.02.1990", "not a real date"),
-    ("person-birth", "1990/13", "dd.mm.yyyy"),
-    ("document-valid_to", "01.01.2010", "cannot be before"),
-    ("address-region", "KZ-YUZ", "Select a valid choice"),
-    ("person-iin", "900315400001", "check digit"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("person-birth", "2999", "cannot be in the future"),
+        ("person-birth", "31.02.1990", "not a real date"),
+        ("person-birth", "1990/13", "dd.mm.yyyy"),
+        ("document-valid_to", "01.01.2010", "cannot be before"),
+        ("address-region", "KZ-YUZ", "Select a valid choice"),
+        ("person-iin", "900315400001", "check digit"),
+    ],
+)
 def test_impossible_data_gets_a_clear_message_beside_the_field(client, officer, field, value, message):
     response = client.post("/persons/new/", {**VALID, field: value}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -65,8 +80,9 @@ def test_impossible_data_gets_a_clear_message_beside_the_field(client, officer, 
 
 def test_iin_must_agree_with_the_recorded_birth_date(client, officer):
     iin = make_iin(dt.date(1990, 3, 15), "M", 17) or make_iin(dt.date(1990, 3, 15), "M", 18)
-    response = client.post("/persons/new/", {**VALID, "person-birth": "16.03.1990", "person-iin": iin},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/persons/new/", {**VALID, "person-birth": "16.03.1990", "person-iin": iin}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "encodes the birth date 15.03.1990" in response.content.decode()
     response = client.post("/persons/new/", {**VALID, "person-birth": "15.03.1990", "person-iin": iin})
     assert response.status_code == 302
@@ -86,13 +102,16 @@ def test_nothing_is_written_when_the_service_refuses(client, officer, cast):
         assert Person.objects.count() == before
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("1990", (dt.date(1990, 1, 1), "year")),
-    ("03.1990", (dt.date(1990, 3, 1), "month")),
-    ("1990-03", (dt.date(1990, 3, 1), "month")),
-    ("15.03.1990", (dt.date(1990, 3, 15), "day")),
-    ("5/3/1990", (dt.date(1990, 3, 5), "day")),
-    ("1990-03-15", (dt.date(1990, 3, 15), "day")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990", (dt.date(1990, 1, 1), "year")),
+        ("03.1990", (dt.date(1990, 3, 1), "month")),
+        ("1990-03", (dt.date(1990, 3, 1), "month")),
+        ("15.03.1990", (dt.date(1990, 3, 15), "day")),
+        ("5/3/1990", (dt.date(1990, 3, 5), "day")),
+        ("1990-03-15", (dt.date(1990, 3, 15), "day")),
+    ],
+)
 def test_dates_are_read_as_people_write_them(text, expected):
     assert parse_approximate_date(text) == expected

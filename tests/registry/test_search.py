@@ -36,8 +36,12 @@ def test_document_number_as_typed(cast):
 
 
 def test_birth_year_narrows_namesakes(cast):
-    other = PersonFactory(organisation=cast.state, region=region("KZ-55"), name=("Mohammad", "Ahmadi"),
-                          birth_date=cast.person_a.birth_date.replace(year=1971))
+    other = PersonFactory(
+        organisation=cast.state,
+        region=region("KZ-55"),
+        name=("Mohammad", "Ahmadi"),
+        birth_date=cast.person_a.birth_date.replace(year=1971),
+    )
     with use_scope(scope_for(cast.officer_a)):
         assert set(search_persons("Ахмади").persons) == {cast.person_a, other}
         assert search_persons("Ахмади 1971").persons == [other]
@@ -57,10 +61,13 @@ def queries_for(client, url, params):
     return len(captured), response
 
 
-@pytest.mark.parametrize(("url", "params", "key"), [
-    ("/persons/search/", {"q": "Ahmadi"}, "result"),
-    ("/persons/", {}, "page"),
-])
+@pytest.mark.parametrize(
+    ("url", "params", "key"),
+    [
+        ("/persons/search/", {"q": "Ahmadi"}, "result"),
+        ("/persons/", {}, "page"),
+    ],
+)
 def test_list_pages_query_count_does_not_grow_with_rows(client, cast, url, params, key):
     """The same number of queries for one row as for three (STYLE.md query-count guard)."""
     client.force_login(cast.officer_a)

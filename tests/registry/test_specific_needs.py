@@ -13,8 +13,12 @@ def test_every_code_has_russian_and_kazakh_labels_and_the_person_page_shows_the_
     assert codes
     assert [c.code for c in codes if not (c.label_ru.strip() and c.label_kk.strip())] == []
     with unscoped("test"):
-        SpecificNeed.objects.create(person=cast.person_a, code=SpecificNeedCode.objects.get(pk="LP-ND"),
-                                    identified_on=dt.date(2020, 1, 1), identified_by=cast.state)
+        SpecificNeed.objects.create(
+            person=cast.person_a,
+            code=SpecificNeedCode.objects.get(pk="LP-ND"),
+            identified_on=dt.date(2020, 1, 1),
+            identified_by=cast.state,
+        )
     client.force_login(cast.sysadmin)
     # LocaleMiddleware leaves Russian active in this thread; give later tests back the language they had.
     with translation.override(translation.get_language()):

@@ -23,4 +23,6 @@ def test_reindex_task_runs_in_the_database_worker_and_rebuilds_tokens(cast):
     assert result.return_value == 3
     with unscoped("test"):
         assert sorted(NameToken.objects.filter(person=cast.person_a).values_list("key", flat=True)) == [
-            "ahmadi", "mohammad"]
+            "ahmadi",
+            "mohammad",
+        ]

@@ -28,7 +28,8 @@ hours = st.integers(min_value=0, max_value=SPAN * 24)
 # An event: (kind, effective day offset, recorded hour offset, index of an earlier event it corrects or None)
 event_specs = st.lists(
     st.tuples(st.sampled_from([*KINDS, EventKind.RETRACTION]), days, hours, st.one_of(st.none(), st.integers(0, 30))),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -56,8 +57,13 @@ def build(person, specs) -> list[StatusEvent]:
                     supersedes = candidate
             if kind == EventKind.RETRACTION and supersedes is None:
                 kind = EventKind.DEPARTED
-            event = StatusEvent(person=person, kind=kind, effective=START + dt.timedelta(days=day),
-                                recorded_at=at(hour), supersedes=supersedes)
+            event = StatusEvent(
+                person=person,
+                kind=kind,
+                effective=START + dt.timedelta(days=day),
+                recorded_at=at(hour),
+                supersedes=supersedes,
+            )
             event.save()
             if supersedes is not None:
                 corrected.add(supersedes.pk)
@@ -98,8 +104,11 @@ def organisation(db):
 @PROPERTY_SETTINGS
 @given(specs=event_specs, as_of_day=days, known_hour=hours)
 @example(specs=[("asylum_application", 0, 10, None), ("refugee_granted", 0, 5, None)], as_of_day=0, known_hour=100)
-@example(specs=[("asylum_application", 0, 0, None), ("refugee_granted", 5, 24, None), ("retraction", 0, 500, 1)],
-         as_of_day=10, known_hour=100)
+@example(
+    specs=[("asylum_application", 0, 0, None), ("refugee_granted", 5, 24, None), ("retraction", 0, 500, 1)],
+    as_of_day=10,
+    known_hour=100,
+)
 def test_database_fold_equals_python_fold_and_replay(organisation, specs, as_of_day, known_hour):
     person = PersonFactory(organisation=organisation)
     events = build(person, specs)
@@ -120,12 +129,25 @@ def test_answer_for_today_equals_replaying_every_event(organisation, specs, as_o
 
 
 @PROPERTY_SETTINGS
-@given(specs=event_specs, as_of_day=days, known_hour=hours, later=st.lists(
-    st.tuples(st.sampled_from([*KINDS, EventKind.RETRACTION]), days, st.integers(1, 400), st.integers(0, 30)),
-    min_size=1, max_size=4))
-@example(specs=[("asylum_application", 0, 0, None), ("refugee_granted", 5, 24, None)], as_of_day=10, known_hour=100,
-         later=[("retraction", 0, 50, 1)])
-def test_correction_recorded_after_k_does_not_change_what_was_known_on_k(organisation, specs, as_of_day, known_hour, later):
+@given(
+    specs=event_specs,
+    as_of_day=days,
+    known_hour=hours,
+    later=st.lists(
+        st.tuples(st.sampled_from([*KINDS, EventKind.RETRACTION]), days, st.integers(1, 400), st.integers(0, 30)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+@example(
+    specs=[("asylum_application", 0, 0, None), ("refugee_granted", 5, 24, None)],
+    as_of_day=10,
+    known_hour=100,
+    later=[("retraction", 0, 50, 1)],
+)
+def test_correction_recorded_after_k_does_not_change_what_was_known_on_k(
+    organisation, specs, as_of_day, known_hour, later
+):
     person = PersonFactory(organisation=organisation)
     events = build(person, specs)
     as_of, known_on = START + dt.timedelta(days=as_of_day), at(known_hour)
@@ -137,7 +159,9 @@ def test_correction_recorded_after_k_does_not_change_what_was_known_on_k(organis
     assert sql_population(person, as_of, known_on) == before
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(histories=st.lists(event_specs, min_size=1, max_size=6), as_of_day=days, known_hour=hours)
 def test_stock_counts_each_person_once_in_the_type_the_fold_gives(organisation, histories, as_of_day, known_hour):
     as_of, known_on = START + dt.timedelta(days=as_of_day), at(known_hour)
@@ -149,8 +173,12 @@ def test_stock_counts_each_person_once_in_the_type_the_fold_gives(organisation, 
         if state:
             expected[state] += 1
     with unscoped("property test"):
-        rows = (selectors.persons_with_population(as_of=as_of, known_on=known_on)
-                .filter(pk__in=[p.pk for p in persons]).exclude(population_as_of="")
-                .values("population_as_of").annotate(n=Count("pk")))
+        rows = (
+            selectors.persons_with_population(as_of=as_of, known_on=known_on)
+            .filter(pk__in=[p.pk for p in persons])
+            .exclude(population_as_of="")
+            .values("population_as_of")
+            .annotate(n=Count("pk"))
+        )
         assert {r["population_as_of"]: r["n"] for r in rows} == dict(expected)
         assert Person.objects.filter(pk__in=[p.pk for p in persons]).count() == len(persons)

@@ -72,8 +72,9 @@ def test_correction_supersedes_without_editing_and_the_past_view_is_kept(cast):
     wrong = record(cast.person_a, K.REFUGEE_GRANTED, dt.date(2016, 4, 1), cast.decider_a)
     known_before_correction = timezone.now()
     with unscoped("test"):
-        correction = correct_status_event(event=wrong, by=cast.decider_a, reason="decision was a rejection",
-                                          kind=K.ASYLUM_REJECTED)
+        correction = correct_status_event(
+            event=wrong, by=cast.decider_a, reason="decision was a rejection", kind=K.ASYLUM_REJECTED
+        )
         wrong.refresh_from_db()
         assert wrong.kind == K.REFUGEE_GRANTED  # the original row is untouched
         assert correction.supersedes == wrong
@@ -114,8 +115,11 @@ def test_decision_page_records_and_shows_the_timeline(client, cast):
 
 def test_decision_page_shows_an_illegal_transition_beside_the_field(client, cast):
     client.force_login(cast.decider_a)
-    response = client.post(f"/persons/{cast.person_a.registration_number}/status/new/",
-                           {"kind": "refugee_granted", "effective": "01.03.2016"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/persons/{cast.person_a.registration_number}/status/new/",
+        {"kind": "refugee_granted", "effective": "01.03.2016"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["kind"] == [
         "Refugee status cannot be granted: the person has no open asylum claim on 2016-03-01."

@@ -50,10 +50,12 @@ class Command(BaseCommand):
         if existing and if_empty:
             self.stdout.write(f"The registry already holds {existing:,} persons: the demo was not loaded.")
             regions = {demo.ALL_REGIONS: "all", demo.ORG_REGIONS: "the organisation's regions"}
-            self._print_logins([
-                (user, str(Role(role).label), org, ", ".join(g) if isinstance(g, tuple) else regions[g])
-                for user, role, org, g, _first, _last in demo.DEMO_USERS
-            ])
+            self._print_logins(
+                [
+                    (user, str(Role(role).label), org, ", ".join(g) if isinstance(g, tuple) else regions[g])
+                    for user, role, org, g, _first, _last in demo.DEMO_USERS
+                ]
+            )
             return
         if existing:
             raise CommandError(

@@ -21,11 +21,12 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker = [sys.executable, "-m", "panah.cli", "db_worker", "--queue-name", "*"]
             children.append(subprocess.Popen(worker))  # noqa: S603  (our own interpreter, fixed arguments)
-        children.append(subprocess.Popen([  # noqa: S603  (our own interpreter, fixed arguments)
+        web = [
             sys.executable, "-m", "gunicorn", "panah.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
             "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
-        ]))
+        ]  # fmt: skip
+        children.append(subprocess.Popen(web))  # noqa: S603  (our own interpreter, fixed arguments)
         self.stdout.write(f"Panah is at http://{options['host']}:{options['port']}/ — press Ctrl+C to stop.")
 
         def stop(*_: Any) -> None:
