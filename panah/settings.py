@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "panah.audit",
     "panah.registry",
     "panah.status",
+    "panah.stats",
 ]
 
 MIDDLEWARE = [

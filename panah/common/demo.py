@@ -2432,6 +2432,10 @@ def load_plan(plan: DemoPlan) -> DemoSummary:
         batch_size=BATCH_SIZE,
     )
 
+    from panah.stats.facts import rebuild_all
+
+    rebuild_all()  # the statistics index, from the events just written
+
     summary = DemoSummary(
         persons=len(persons),
         households=len(households),

@@ -28,6 +28,7 @@ from panah.registry.models import (
     Relationship,
     SpecificNeed,
 )
+from panah.stats.facts import refresh_person as refresh_person_facts
 
 REGISTRATION_PREFIX = "PN"
 
@@ -126,9 +127,17 @@ AUDITED_FIELDS = [
 ]
 
 
+# Fields that feed the statistics index: a change rebuilds the person's rows.
+STATISTICAL_FIELDS = {"sex", "birth_date", "birth_date_precision", "country_of_origin"}
+
+
 @transaction.atomic
 def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason: str = "") -> Person:
-    """Change a person's own fields. Side effects: the Person row; one audit entry listing old and new values."""
+    """Change a person's own fields.
+
+    Side effects: the Person row; its statistics rows when sex, birth date or origin change; one audit
+    entry listing old and new values.
+    """
     _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
     before = model_to_dict(person, fields=AUDITED_FIELDS)
     for field, value in changes.items():
@@ -139,6 +148,8 @@ def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason
     person.save()
     after = model_to_dict(person, fields=AUDITED_FIELDS)
     diff = {f: [str(before[f]), str(after[f])] for f in AUDITED_FIELDS if before[f] != after[f]}
+    if diff.keys() & STATISTICAL_FIELDS:
+        refresh_person_facts(person.pk)
     if diff:
         record(
             by=by,
@@ -183,7 +194,8 @@ def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) ->
 def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Address:
     """Record a new address from its `valid_from`; the previous one ends that day.
 
-    Side effects: closes the current address, adds the new one, sets the person's region, audit entry.
+    Side effects: closes the current address, adds the new one, sets the person's region, rebuilds
+    the person's statistics rows, audit entry.
     Moving to another region may take the person out of the mover's own scope; that is allowed
     only if the mover may also register in the new region.
     """
@@ -204,6 +216,7 @@ def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Addre
         Address.objects.filter(pk=current.pk).update(valid_to=since)
     new = _validated(Address(person=person, **address))
     new.save()
+    refresh_person_facts(person.pk)
     if since <= timezone.localdate() and person.region_id != new_region.pk:
         old_region = person.region_id
         Person.objects.filter(pk=person.pk).update(region=new_region)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry.models import Person, PopulationType
+from panah.stats.facts import refresh_person as refresh_person_facts
 from panah.status.models import EXIT, RESULTING_POPULATION, ApplicationType, EventKind, StatusEvent
 from panah.status.timeline import as_facts, last_kind_on, population_on
 
@@ -91,7 +92,9 @@ def _check_transition(person: Person, kind: str, effective: dt.date, ignoring: i
 
 
 def refresh_population_type(person: Person) -> None:
-    """Store the population type as of today, as known now, on the person (for lists and search)."""
+    """Store the population type as of today, as known now, on the person (for lists and search),
+    and bring the person's rows in the statistics index up to date."""
+    refresh_person_facts(person.pk)
     facts = as_facts(StatusEvent.objects.filter(person=person))
     current = population_on(facts, timezone.localdate(), timezone.now())
     if person.population_type != current:
@@ -114,8 +117,8 @@ def record_status_event(
 ) -> StatusEvent:
     """Record that `kind` became true for `person` on `effective`.
 
-    Side effects: one StatusEvent; the person's current population type; one audit entry.
-    Raises ValidationError (naming the field) for a date in the future or a transition that makes
+    Side effects: one StatusEvent; the person's current population type and statistics rows; one
+    audit entry. Raises ValidationError (naming the field) for a date in the future or a transition that makes
     no legal sense (refugee status with no claim, a second open claim, ...).
     """
     if kind == K.RETRACTION:
@@ -164,7 +167,8 @@ def correct_status_event(
     """Correct an event recorded in error, without editing it.
 
     With `kind` and/or `effective`, the correction restates the event; with neither, it retracts it.
-    Side effects: one superseding StatusEvent; the person's current population type; one audit entry.
+    Side effects: one superseding StatusEvent; the person's current population type and statistics
+    rows; one audit entry.
     """
     if not reason.strip():
         raise ValidationError({"evidence": _("Say why the event is corrected.")})
