@@ -137,3 +137,12 @@ def test_index_agrees_with_the_timeline_fold_at_many_points(org):
             known_on = at(rng.randint(0, 3000))
             expected = timeline_selectors.stock(as_of=as_of, known_on=known_on)
             assert stock_totals(stock_cube(as_of=as_of, known_on=known_on)) == expected, (as_of, known_on)
+
+
+def test_statistics_regions_national_or_regional(cast):
+    from panah.stats.scope import statistics_regions
+
+    assert statistics_regions(cast.sysadmin) is None
+    assert statistics_regions(cast.statistician) == ("KZ-55", "KZ-75")
+    with pytest.raises(PermissionError):
+        statistics_regions(cast.officer_a)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -82,7 +81,7 @@ class Command(BaseCommand):
                 handle.write(text)
             self.stderr.write(f"Wrote {options['output']}")
         else:
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
 
 
 def render_table(figures: dict[str, Any]) -> str:
