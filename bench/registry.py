@@ -1082,6 +1082,7 @@ class Timing:
     kind: str
     ms: list[float] = field(default_factory=list)
     found: int = 0
+    missed: int = 0  # the target not shown although every match was (no "more")
     rows: int = 0
     scripts: dict[str, list[float]] = field(default_factory=dict)
     slowest: tuple[float, str] = (0.0, "")
@@ -1122,14 +1123,16 @@ def typed_document_number(number: str, rng: random.Random) -> str:
     return rng.choice([number, number.lower(), key, spaced])
 
 
-def make_queries(person_ids: list[int], count: int, rng: random.Random, index: dict[tuple[str, str], Part]) -> list[Query]:
+def make_queries(
+    person_ids: list[int], count: int, rng: random.Random, index: dict[tuple[str, str], Part]
+) -> list[Query]:
     """`count` queries of each kind for persons drawn from `person_ids` (the scope's persons)."""
     from panah.accounts.scope import unscoped
     from panah.registry.models import Person
 
     wanted = dict.fromkeys(KIND_LABELS, count)
     queries: list[Query] = []
-    round_robin = {kind: 0 for kind in ("family", "given_family", "other_script")}
+    round_robin = dict.fromkeys(("family", "given_family", "other_script"), 0)
     with unscoped("benchmark query sampling"):
         for _attempt in range(200):
             if not any(wanted.values()):
@@ -1141,7 +1144,8 @@ def make_queries(person_ids: list[int], count: int, rng: random.Random, index: d
                 by_script = {n.script: n for n in names}
                 if wanted["regno"]:
                     wanted["regno"] -= 1
-                    queries.append(Query("regno", typed_registration_number(person.registration_number, rng), person.pk))
+                    typed = typed_registration_number(person.registration_number, rng)
+                    queries.append(Query("regno", typed, person.pk))
                 documents = list(person.documents.all())
                 if wanted["document"] and documents:
                     wanted["document"] -= 1
@@ -1180,11 +1184,26 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
 
+SELECTORS: list[Any] = []  # the module whose search_persons is timed (--selectors-file to compare)
+
+
+def load_selectors(path: str | None) -> Any:
+    if path is None:
+        from panah.registry import selectors
+
+        return selectors
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_selectors", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_search(text: str) -> Any:
     """One search as the list page does it: the call, then what the page reads from each row."""
-    from panah.registry.selectors import search_persons
-
-    result = search_persons(text)
+    result = SELECTORS[0].search_persons(text)
     for person in result.persons:
         name = person.primary_name
         _ = (name.display if name else "", person.region.name, person.birth_date, person.registration_number,
@@ -1206,7 +1225,9 @@ def measure(scope_label: str, scope: Any, queries: list[Query], warmup: list[Que
             timing = timings.setdefault(query.kind, Timing(scope_label, query.kind))
             timing.ms.append(ms)
             timing.rows += len(result.persons)
-            timing.found += any(p.pk == query.person_id for p in result.persons)
+            found = any(p.pk == query.person_id for p in result.persons)
+            timing.found += found
+            timing.missed += not found and not result.more
             if query.script:
                 timing.scripts.setdefault(query.script, []).append(ms)
             if ms > timing.slowest[0]:
@@ -1228,7 +1249,14 @@ def explain(scope: Any, text: str, report: Any) -> None:
     report(f"\n  -- {text!r}: {len(captured.captured_queries)} queries, {ms:.1f} ms with query capture")
     for item in captured.captured_queries:
         sql = item["sql"]
-        report(f"  [{float(item['time']) * 1000:7.1f} ms] {sql[:600]}{' ...' if len(sql) > 600 else ''}")
+        # Run again and fetch every row: SQLite does most of its work while rows are fetched, which
+        # the captured time (execute only) leaves out.
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(sql)
+            rows = len(cursor.fetchall())
+            ms = (time.perf_counter() - started) * 1000
+        report(f"  [{ms:7.1f} ms, {rows} rows] {sql[:600]}{' ...' if len(sql) > 600 else ''}")
         prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
         with connection.cursor() as cursor:
             cursor.execute(prefix + sql)
@@ -1258,9 +1286,14 @@ def run_one(args: argparse.Namespace) -> None:
 
     db = args.database
     report(f"== {db}: {args.persons:,} persons → {url} ({'reused' if args.reuse else 'fresh'})")
+    SELECTORS.append(load_selectors(args.selectors_file))
+    report(f"  search_persons from {SELECTORS[0].__file__}")
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    report(f"  migrations: {time.perf_counter() - started:.1f} s")
+    if args.no_migrate:
+        report("  migrations: not run (--no-migrate): the schema as it was loaded")
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
+        report(f"  migrations: {time.perf_counter() - started:.1f} s")
 
     today = timezone.localdate()
     regions = sorted(Region.objects.valid_on(today).values_list("code", flat=True))
@@ -1308,6 +1341,7 @@ def run_one(args: argparse.Namespace) -> None:
             size = cursor.fetchone()[0]
     db_mb = size / 2**20
     report(f"  database size: {db_mb:,.1f} MB")
+    report(f"  environment: {environment()}")
     # Searches run on a new connection with exactly the app's connection settings.
     connections.close_all()
 
@@ -1319,13 +1353,15 @@ def run_one(args: argparse.Namespace) -> None:
     for region, user in cast["officers"].items():
         scopes.append((f"registrar {region}", scope_for(user), {"region_id": region, "organisation_id": state}))
 
+    # Its own generator: a fresh and a --reuse run of the same database time the same searches.
+    sampling = random.Random(args.seed + 1)
     results: list[Timing] = []
     slow_examples: list[tuple[Any, Timing]] = []
     for label, scope, where in scopes:
         with unscoped("benchmark sampling"):
             ids = list(Person.objects.filter(**where).values_list("pk", flat=True))
-        queries = make_queries(ids, args.queries, rng, index)
-        warmup = make_queries(ids, max(1, args.warmup // len(KIND_LABELS)), rng, index)
+        queries = make_queries(ids, args.queries, sampling, index)
+        warmup = make_queries(ids, max(1, args.warmup // len(KIND_LABELS)), sampling, index)
         report(f"  {label}: {len(ids):,} persons in scope, {len(warmup)} warm-up and {len(queries)} timed searches")
         timings = measure(label, scope, queries, warmup)
         for kind in KIND_LABELS:
@@ -1335,14 +1371,16 @@ def run_one(args: argparse.Namespace) -> None:
 
     report()
     report(f"{db}: search latency in ms, {persons:,} persons (warm; p = percentile of single searches)")
-    header = f"  {'scope':<20} {'search by':<26} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} {'found':>6} {'rows':>5}"
+    header = (f"  {'scope':<20} {'search by':<26} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} {'found':>6} "
+              f"{'missed':>6} {'rows':>5}")
     report(header)
     report("  " + "-" * (len(header) - 2))
     for t in results:
         report(f"  {t.scope:<20} {KIND_LABELS[t.kind]:<26} {len(t.ms):>4} {percentile(t.ms, .5):7.1f} "
-               f"{percentile(t.ms, .95):7.1f} {max(t.ms):7.1f} {t.found / len(t.ms):6.0%} {t.rows / len(t.ms):5.1f}")
-    report("  found = share of searches whose target person is among the rows shown (at most 25);"
-           " rows = mean rows shown")
+               f"{percentile(t.ms, .95):7.1f} {max(t.ms):7.1f} {t.found / len(t.ms):6.0%} "
+               f"{t.missed / len(t.ms):6.0%} {t.rows / len(t.ms):5.1f}")
+    report("  found = share of searches whose target person is among the rows shown (at most 25); missed = not"
+           " found although the search reported no further matches; rows = mean rows shown")
     report()
     report(f"  name searches by the script typed:  {'p50':>7} {'p95':>7} {'n':>5}")
     by_scope_script: dict[tuple[str, str], list[float]] = {}
@@ -1361,6 +1399,8 @@ def run_one(args: argparse.Namespace) -> None:
             if t.kind in ("family", "given_family", "other_script"):
                 explain(scope, t.slowest[1], report)
 
+    report(f"  load average after measuring: {os.getloadavg()[0]:.2f} (other processes on these cores show in the maxima)")
+
     def worst(kinds: tuple[str, ...]) -> float:
         per_scope: dict[str, list[float]] = {}
         for t in results:
@@ -1378,11 +1418,35 @@ def run_one(args: argparse.Namespace) -> None:
            f"regno_p95_ms={regno_p95:.1f} doc_p95_ms={doc_p95:.1f}")
 
 
+def environment() -> str:
+    """Versions and the settings that matter for latency, to read the figures by."""
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            server = f"SQLite {cursor.fetchone()[0]} (the app's connection settings: WAL, synchronous=NORMAL)"
+        else:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+            cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN "
+                           "('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit')")
+            settings = ", ".join(
+                f"{n}={int(v) * 8 // 1024}MB" if u == "8kB" else f"{n}={v}{u or ''}" for n, v, u in cursor.fetchall()
+            )
+            server = f"PostgreSQL {version} ({settings})"
+    return (f"{server}; Django {django.get_version()}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; "
+            f"load average {os.getloadavg()[0]:.2f}")
+
+
 def child_command(args: argparse.Namespace, database: str) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--database", database]
     for option in ("persons", "queries", "warmup", "seed", "chunk", "batch", "regions", "sqlite_path", "pg_server"):
         command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
-    return command + (["--reuse"] if args.reuse else []) + (["--explain"] if args.explain else [])
+    command += ["--selectors-file", args.selectors_file] if args.selectors_file else []
+    flags = [f"--{flag.replace('_', '-')}" for flag in ("reuse", "no_migrate", "explain") if getattr(args, flag)]
+    return command + flags
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1402,8 +1466,14 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"PostgreSQL server URL without a database; the database is always {PG_DATABASE}")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the loaded database: migrate, ANALYZE and measure again")
+    parser.add_argument("--no-migrate", action="store_true",
+                        help="with --reuse: measure the schema as loaded, without newer migrations")
     parser.add_argument("--explain", action="store_true", help="print the SQL and plans of the slowest name searches")
+    parser.add_argument("--selectors-file", metavar="PATH",
+                        help="time search_persons of another copy of selectors.py (e.g. `git show HEAD:...`)")
     args = parser.parse_args(argv)
+    if args.no_migrate and not args.reuse:
+        parser.error("--no-migrate needs --reuse")
 
     if args.database != "both":
         run_one(args)

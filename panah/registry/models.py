@@ -88,7 +88,11 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = _("person")
-        indexes = [models.Index(fields=["region", "organisation"])]
+        indexes = [
+            models.Index(fields=["region", "organisation"]),
+            # The ids of a regional scope from the index alone (PostgreSQL; SQLite's indexes carry the id anyway).
+            models.Index(fields=["region", "organisation", "id"], name="person_scope_ids"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(citizenship_status="country", citizenship__isnull=False)
@@ -220,6 +224,8 @@ class NameToken(models.Model):
         indexes = [
             models.Index(fields=["key", "person"], name="nametoken_key"),
             models.Index(fields=["skeleton", "person"], name="nametoken_skeleton"),
+            # Checks one person's words without reading the table (search walking a small scope).
+            models.Index(fields=["person", "key"], name="nametoken_person_key"),
         ]
 
     def __str__(self) -> str:

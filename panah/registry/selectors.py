@@ -1,13 +1,15 @@
 """Reads of the registry. All go through the scoped managers, so they see only the open scope."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from panah.accounts.scope import current_scope
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry import names as name_keys
@@ -17,6 +19,10 @@ REGISTRATION_NUMBER = re.compile(r"^PN(\d{7})(\d)$")
 YEAR = re.compile(r"^(19|20)\d\d$")
 MAX_WORDS = 4
 CANDIDATES = 200
+# How a name is looked up is chosen by counting index entries (see _with_words): a word with fewer
+# than SELECTIVE entries is read from the index; counting stops at COUNT_CAP.
+SELECTIVE = 5_000
+COUNT_CAP = 50_000
 
 
 @dataclass
@@ -59,6 +65,16 @@ def _token_person_ids(**lookup: Any) -> QuerySet:
     return NameToken._base_manager.filter(**lookup).values("person_id")
 
 
+def _has_token(lookup: dict[str, Any], person: str = "pk") -> Exists:
+    # Checked per person of the outer query, through the (person, key) and (skeleton, person) indexes.
+    return Exists(NameToken._base_manager.filter(person_id=OuterRef(person), **lookup))
+
+
+def _count(queryset: QuerySet, cap: int = COUNT_CAP) -> int:
+    """Rows of `queryset`, counted up to `cap`: cheap, and enough to compare."""
+    return queryset.order_by()[:cap].count()
+
+
 def _prefix_bounds(prefix: str) -> tuple[str, str | None]:
     """[prefix, upper) such that a key starts with prefix iff prefix <= key < upper (keys are [a-z0-9])."""
     chars = list(prefix)
@@ -76,22 +92,57 @@ def _key_prefix(word: str) -> dict[str, str]:
     return {"key__gte": low, "key__lt": high} if high else {"key__gte": low}
 
 
+def _with_words(base: QuerySet[Person], terms: list[tuple[str, dict[str, Any]]], national: bool) -> QuerySet:
+    """Ids of the persons of `base` with a name token matching every (word, lookup) term.
+
+    Asked the way that reads least, which depends on how common the words are and how large the
+    open scope is (index entries are counted, up to COUNT_CAP, to know):
+    - national scope: the index entries of the rarest word are read in index order, each checked
+      for the person (scope) and the other words, until the limit;
+    - a narrow scope holding fewer persons than the rarest word has entries, or any narrow scope
+      when every word is very common (a letter of a name written in Arabic, "al"): the scope's
+      persons are walked, each checked for every word;
+    - otherwise the persons of the rarest word are read and checked for the scope and the others.
+    A very common word is thus never read whole, which is what made such searches slow.
+    """
+    entries: dict[int, int] = {}
+    if national and len(terms) == 1:
+        entries[0] = 0
+    else:
+        # Longer words tend to be rarer: count those first and stop at the first selective one.
+        for i in sorted(range(len(terms)), key=lambda i: -len(terms[i][0])):
+            entries[i] = _count(NameToken._base_manager.filter(**terms[i][1]))
+            if entries[i] < SELECTIVE:
+                break
+    rarest = min(entries, key=entries.__getitem__)
+    fewest = entries[rarest]
+    others = [lookup for i, (_word, lookup) in enumerate(terms) if i != rarest]
+    if national:
+        # The scope (and any other filter of `base`) is checked per entry, through the scoped manager.
+        tokens = NameToken._base_manager.filter(**terms[rarest][1]).filter(
+            Exists(base.filter(pk=OuterRef("person_id"))), *[_has_token(lookup, "person_id") for lookup in others]
+        )
+        return tokens.order_by().values_list("person_id", flat=True).distinct()
+    if fewest >= COUNT_CAP or _count(base, cap=fewest) < fewest:
+        return base.filter(*[_has_token(lookup) for _word, lookup in terms]).order_by().values_list("pk", flat=True)
+    queryset = base.filter(pk__in=_token_person_ids(**terms[rarest][1])).filter(*[_has_token(lookup) for lookup in others])
+    return queryset.order_by().values_list("pk", flat=True)
+
+
 def _name_candidates(words: list[tuple[str, str]], years: list[int]) -> tuple[list[int], bool]:
     """Ids of persons whose names contain every word: first by spelling, then by skeleton."""
     base = Person.objects.all()
     if years:
         base = base.filter(birth_date__year__in=years)
+    national = current_scope().everything  # more persons than any word has entries
     found: list[int] = []
     more = False
     tiers = [
-        [_key_prefix(key) for key, _skel in words],
-        [{"skeleton": skel} for _key, skel in words],
+        [(key, _key_prefix(key)) for key, _skel in words],
+        [(skel, {"skeleton": skel}) for skel in dict.fromkeys(skel for _key, skel in words)],
     ]
-    for lookups in tiers:
-        queryset = base.exclude(pk__in=found)
-        for lookup in lookups:
-            queryset = queryset.filter(pk__in=_token_person_ids(**lookup))
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: CANDIDATES + 1 - len(found)])
+    for terms in tiers:
+        ids = list(_with_words(base.exclude(pk__in=found), terms, national)[: CANDIDATES + 1 - len(found)])
         found.extend(ids)
         if len(found) > CANDIDATES:
             return found[:CANDIDATES], True
@@ -101,14 +152,17 @@ def _name_candidates(words: list[tuple[str, str]], years: list[int]) -> tuple[li
 def _rank(person_ids: list[int], words: list[tuple[str, str]]) -> list[int]:
     """Order candidates by how closely their name words match the query words."""
     keys: dict[int, list[str]] = {}
-    for pid, key in NameToken.objects.filter(person_id__in=person_ids).values_list("person_id", "key"):
+    # The ids come from the scoped Person query: their tokens are read without joining the scope again.
+    for pid, key in NameToken._base_manager.filter(person_id__in=person_ids).values_list("person_id", "key"):
         keys.setdefault(pid, []).append(key)
+    # Candidates share most of their keys ("mohammad"), so each pair of words is compared once.
+    similarity = functools.cache(name_keys.similarity)
 
     def score(pid: int) -> float:
         person_keys = keys.get(pid, [])
         if not person_keys:
             return 0.0
-        return sum(max(name_keys.similarity(q, k) for k in person_keys) for q, _s in words) / len(words)
+        return sum(max(similarity(q, k) for k in person_keys) for q, _s in words) / len(words)
 
     return sorted(person_ids, key=lambda pid: (-score(pid), pid))
 
