@@ -9,9 +9,11 @@ Three methods (domain notes §3b, R2–R6):
 ``suppress`` (UNHCR yearbook / sdcTable style)
     *Primary* suppression of interior cells with ``1 <= n < threshold`` (and of zeros only with
     ``suppress_zeros``). Totals are published true, so headline figures stay exact, except that a
-    total which is itself small is primary-suppressed as well. *Secondary* suppression then hides
-    further cells until no suppressed figure can be worked out exactly from what is published
-    (see "Secondary suppression" below and `recoverable_cells()` for the audit).
+    total which is itself small (by the same rule) is primary-suppressed as well. *Secondary*
+    suppression then hides further cells until no suppressed figure can be worked out exactly
+    from what is published (see "Secondary suppression" below and `recoverable_cells()` for the
+    audit). The other option of R4, leaving suppressed figures out of the totals (UNHCR 2017), is
+    not offered.
 ``round`` (Eurostat style)
     Every interior cell rounded to the nearest multiple of ``base`` (halves upwards); the totals
     are the sums of the rounded cells, so the published table adds up.
@@ -60,9 +62,9 @@ Secondary suppression
 2. The audit, to a fixpoint: for every suppressed arc that is still determined, the cheapest set
    of published arcs whose suppression closes a residual cycle through it is found with Dijkstra
    (costs compared lexicographically: grand total, other totals, zeros, then the sum of the values
-   hidden) and suppressed. Each round hides at least one more figure, and with everything but the
-   grand total suppressed no figure of a table with a non-zero total is determined, so the loop
-   ends with an empty audit.
+   hidden) and suppressed. Each round hides at least one more figure, and once everything but the
+   grand total is suppressed no figure of a table of two or more cells with a non-zero total is
+   determined, so the loop ends with an empty audit; the grand total itself is never needed.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ class ProtectedTable:
             return self.column_totals[column]
         return self.cells[key]
 
-    def keys(self) -> list[tuple[str, str]]:
+    def audit_keys(self) -> list[tuple[str, str]]:
         """The audit keys of every cell, totals included."""
         return _Net(self.rows, self.columns).keys
 
@@ -440,9 +442,7 @@ def _line_rule(net: _Net, values: list[int], suppressed: set[int]) -> None:
 
     def pinned_zero(a: int) -> bool:
         # A zero in a line whose total is a published zero is known anyway: hiding it protects nothing.
-        return any(
-            (total := net.lines[line][1]) not in suppressed and values[total] == 0 for line in net.lines_of[a]
-        )
+        return any((total := net.lines[line][1]) not in suppressed and values[total] == 0 for line in net.lines_of[a])
 
     changed = True
     while changed:
@@ -604,7 +604,9 @@ def _suppression_notes(net: _Net, policy: Policy, suppressed: set[int], primary:
         notes.append(_("No figures are confidential under this policy."))
     if suppressed - primary:
         notes.append(
-            _("Some other figures are also shown as * so that the confidential ones cannot be worked out from the totals.")
+            _(
+                "Some other figures are also shown as * so that the confidential ones cannot be worked out from the totals."
+            )
         )
     if suppressed:
         notes.append(_("Totals are true totals: they include the figures shown as *."))
