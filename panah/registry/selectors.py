@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -95,22 +96,23 @@ def _key_prefix(word: str) -> dict[str, str]:
 def _with_words(base: QuerySet[Person], terms: list[tuple[str, dict[str, Any]]], national: bool) -> QuerySet:
     """Ids of the persons of `base` with a name token matching every (word, lookup) term.
 
-    Asked the way that reads least, which depends on how common the words are and how large the
-    open scope is (index entries are counted, up to COUNT_CAP, to know):
+    Asked the way that reads least:
     - national scope: the index entries of the rarest word are read in index order, each checked
       for the person (scope) and the other words, until the limit;
-    - a narrow scope holding fewer persons than the rarest word has entries, or any narrow scope
-      when every word is very common (a letter of a name written in Arabic, "al"): the scope's
-      persons are walked, each checked for every word;
+    - a narrow scope holding fewer persons than the rarest word has entries, or when every word is
+      very common (a letter of a name written in Arabic, "al"): the scope's persons are walked,
+      each checked for every word;
     - otherwise the persons of the rarest word are read and checked for the scope and the others.
-    A very common word is thus never read whole, which is what made such searches slow.
+    A very common word is thus never read whole. PostgreSQL orders these joins itself from its
+    statistics; SQLite keeps none for ranges of keys, so there the index entries are counted (up to
+    COUNT_CAP) to know which word is rarest and how large the scope is.
     """
-    entries: dict[int, int] = {}
-    if national and len(terms) == 1:
-        entries[0] = 0
-    else:
-        # Longer words tend to be rarer: count those first and stop at the first selective one.
-        for i in sorted(range(len(terms)), key=lambda i: -len(terms[i][0])):
+    # Longer words tend to be rarer: try those first.
+    order = sorted(range(len(terms)), key=lambda i: -len(terms[i][0]))
+    entries: dict[int, int] = {order[0]: 0}
+    if connections[base.db].vendor == "sqlite" and not (national and len(terms) == 1):
+        entries = {}
+        for i in order:
             entries[i] = _count(NameToken._base_manager.filter(**terms[i][1]))
             if entries[i] < SELECTIVE:
                 break
@@ -123,9 +125,11 @@ def _with_words(base: QuerySet[Person], terms: list[tuple[str, dict[str, Any]]],
             Exists(base.filter(pk=OuterRef("person_id"))), *[_has_token(lookup, "person_id") for lookup in others]
         )
         return tokens.order_by().values_list("person_id", flat=True).distinct()
-    if fewest >= COUNT_CAP or _count(base, cap=fewest) < fewest:
+    if fewest >= COUNT_CAP or (fewest >= SELECTIVE and _count(base, cap=fewest) < fewest):
         return base.filter(*[_has_token(lookup) for _word, lookup in terms]).order_by().values_list("pk", flat=True)
-    queryset = base.filter(pk__in=_token_person_ids(**terms[rarest][1])).filter(*[_has_token(lookup) for lookup in others])
+    queryset = base.filter(pk__in=_token_person_ids(**terms[rarest][1])).filter(
+        *[_has_token(lookup) for lookup in others]
+    )
     return queryset.order_by().values_list("pk", flat=True)
 
 
