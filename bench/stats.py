@@ -842,18 +842,23 @@ def compare(ours: Counter, theirs: Counter) -> list[str]:
 
 
 def wait_for_quiet(args: argparse.Namespace, report: Callable[[str], None]) -> None:
-    """Before timing: wait (at most --quiet-wait seconds) until bench/registry.py is not running and the
-    1-minute load average is below --quiet-load, so the timings are not another process's."""
+    """Before timing: wait until bench/registry.py is not running (at most --registry-wait seconds),
+    then until the 1-minute load average is below --quiet-load (at most --quiet-wait seconds), so the
+    timings are not another process's."""
     started = time.perf_counter()
-    while True:
-        registry = subprocess.run(["pgrep", "-f", "bench/registry.py"], capture_output=True, check=False).stdout.strip()  # noqa: S607
-        load = os.getloadavg()[0]
-        if (not registry and load < args.quiet_load) or time.perf_counter() - started > args.quiet_wait:
-            break
+
+    def registry_running() -> bool:
+        found = subprocess.run(["pgrep", "-f", "bench/registry.py"], capture_output=True, check=False)  # noqa: S607
+        return bool(found.stdout.strip())
+
+    while registry_running() and time.perf_counter() - started < args.registry_wait:
+        time.sleep(15)
+    waited_registry = time.perf_counter() - started
+    while os.getloadavg()[0] >= args.quiet_load and time.perf_counter() - started - waited_registry < args.quiet_wait:
         time.sleep(15)
     report(
-        f"  timing starts: load average {load:.2f} (waited {time.perf_counter() - started:.0f} s;"
-        f" bench/registry.py {'RUNNING' if registry else 'not running'})"
+        f"  timing starts: load average {os.getloadavg()[0]:.2f} (waited {time.perf_counter() - started:.0f} s;"
+        f" bench/registry.py {'RUNNING' if registry_running() else 'not running'})"
     )
 
 
@@ -1040,7 +1045,7 @@ def run_one(args: argparse.Namespace) -> int:
 def child_command(args: argparse.Namespace, database: str) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--database", database]
     for option in ("persons", "events", "repeat", "flow_repeat", "seed", "chunk", "sqlite_path", "pg_server",
-                   "definitional_cap", "quiet_load", "quiet_wait"):  # fmt: skip
+                   "definitional_cap", "quiet_load", "quiet_wait", "registry_wait"):  # fmt: skip
         command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
     command += ["--as-of", *args.as_of, "--known-on", *args.known_on]
     return command + [f"--{f.replace('_', '-')}" for f in ("reuse", "rebuild_index", "check") if getattr(args, f)]
@@ -1070,6 +1075,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-load", type=float, default=1.0,
                         help="wait for the 1-minute load average to fall below this before timing (default 1.0)")  # fmt: skip
     parser.add_argument("--quiet-wait", type=float, default=600, help="but wait no longer than this (default 600 s)")
+    parser.add_argument("--registry-wait", type=float, default=3600,
+                        help="wait at most this long for bench/registry.py to end before timing (default 3600 s)")  # fmt: skip
     parser.add_argument("--check", action="store_true", help="check every generated timeline against the rules")
     args = parser.parse_args(argv)
 
