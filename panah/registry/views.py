@@ -92,6 +92,12 @@ def _registration_context(request: HttpRequest) -> tuple[list[Organisation], obj
     return organisations, regions
 
 
+def _registering_organisation(request: HttpRequest, organisations: list[Organisation], region: Region) -> Organisation:
+    """The user's organisation that may register in `region` (a user may belong to several)."""
+    scope = scope_for(request.user, Action.REGISTER_PERSON)
+    return next((o for o in organisations if scope.covers(o.pk, region.pk)), organisations[0])
+
+
 @login_required
 def person_register(request: HttpRequest) -> HttpResponse:
     organisations, regions = _registration_context(request)
@@ -106,7 +112,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
         try:
             person = services.register_person(
                 by=request.user,
-                organisation=organisations[0],
+                organisation=_registering_organisation(request, organisations, address_form.cleaned_data["region"]),
                 person=person_form.person_values(),
                 names=names_form.name_values(),
                 address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},

@@ -115,3 +115,16 @@ def test_nothing_is_written_when_the_service_refuses(client, officer, cast):
 )
 def test_dates_are_read_as_people_write_them(text, expected):
     assert parse_approximate_date(text) == expected
+
+
+def test_a_user_of_two_organisations_registers_for_the_one_covering_the_region(client, cast):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=cast.lawyer, organisation=cast.partner, role="registrar", regions=["KZ-75"])
+    MembershipFactory(user=cast.lawyer, organisation=cast.state, role="registrar", regions=["KZ-55"])
+    client.force_login(cast.lawyer)
+    for code, owner in (("KZ-55", cast.state), ("KZ-75", cast.partner)):
+        response = client.post("/persons/new/", {**VALID, "address-region": code, "document-number": f"X{code}"})
+        assert response.status_code == 302
+        with unscoped("test"):
+            assert Person.objects.get(registration_number=response["Location"].split("/")[2]).organisation == owner
