@@ -78,7 +78,8 @@ def register_person(
     """Register a new person of concern.
 
     Side effects: the Person with a registration number, names and their search tokens, the first
-    address (which sets the region), documents, one audit entry.
+    address (which sets the region), documents, the first version of its statistical attributes, one
+    audit entry.
     Raises PermissionDenied when `by` may not register for `organisation` in that region, and
     ValidationError (by field) for impossible data.
     """
@@ -101,6 +102,7 @@ def register_person(
     _validated(Address(person=new, **{**address, "valid_from": since})).save()
     for fields in documents:
         _validated(Document(person=new, **fields), exclude=["number_key"]).save()
+    refresh_person_facts(new.pk)  # keeps the attributes as first registered, for figures as known before a correction
 
     record(
         by=by,

@@ -1,27 +1,28 @@
 """Maintaining the bitemporal stock index (`StockFact`) from the status timeline.
 
 A person's rows are rebuilt from their events whenever something that feeds a figure changes:
-for every moment the system learned something (each event's `recorded_at`), the timeline is folded
-as known at that moment (`panah.status.timeline`), cut by the person's address history into
-regions, and stored as rectangles [valid_from, valid_to) x [known_from, known_to). Consecutive
-moments that give the same picture share one rectangle, so most persons have one or two rows.
+for every moment the system learned something (each event's `recorded_at`, each `AttributeVersion`),
+the timeline is folded as known at that moment (`panah.status.timeline`), cut into regions by the
+address history as known then, and stored as rectangles [valid_from, valid_to) x [known_from, known_to)
+carrying the sex, birth date and origin as known then. Consecutive moments that give the same
+picture share one rectangle, so most persons have one or two rows.
 
-Limitation: sex, birth date, origin and addresses are not themselves bitemporal in the registry, so
-each row carries their current values; correcting them changes past (D, K) answers. Published
-releases keep their figures and hash, and "what changed since" shows such a difference.
+So a correction of a status event, of a person's sex, birth date or origin, or of their addresses
+changes the figures as known from the correction on, and never a figure as known before it.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from panah.accounts.scope import unscoped
 from panah.registry.models import Address, DatePrecision, Person
-from panah.stats.models import StockFact
-from panah.status.models import RESULTING_POPULATION, StatusEvent
+from panah.stats.models import AttributeVersion, FlowFact, StockFact
+from panah.status.models import RESULTING_POPULATION, ApplicationType, EventKind, StatusEvent
 from panah.status.timeline import Fact, known_events
 
 BATCH = 2000
@@ -32,6 +33,7 @@ class Attributes:
     origin: str
     sex: str
     birth_ref: dt.date | None
+    born: dt.date | None  # the birth date when known to the month or day: births are counted from it
     regions: tuple[tuple[dt.date, str], ...]  # (from, region) steps, sorted; the first also covers earlier dates
 
 
@@ -94,128 +96,277 @@ def pieces(
     return result
 
 
-def versions(facts: Sequence[Fact], attributes: Attributes) -> list[tuple[dt.datetime, list[Piece]]]:
-    """The picture of one person at every moment it changed: [(known from, pieces)]."""
-    moments = sorted({f.recorded_at for f in facts})
-    result: list[tuple[dt.datetime, list[Piece]]] = []
-    for moment in moments:
-        picture = pieces(status_intervals(facts, moment), attributes.regions)
-        if not result or result[-1][1] != picture:
-            result.append((moment, picture))
+def region_on(regions: Sequence[tuple[dt.date, str]], day: dt.date) -> str:
+    region = regions[0][1]
+    for since, code in regions:
+        if since <= day:
+            region = code
+    return region
+
+
+K = EventKind
+# Which flow each event kind counts in (asylum applications are split into first and repeat).
+FLOW_OF_KIND: dict[str, str] = {
+    K.REFUGEE_GRANTED: "recognised",
+    K.ASYLUM_REJECTED: "rejected",
+    K.APPEAL_REJECTED: "rejected",
+    K.CLAIM_CLOSED: "otherwise_closed",
+    K.APPEAL_LODGED: "appeals",
+    K.STATELESS_DETERMINED: "stateless_determinations",
+    K.NATURALISED: "naturalisations",
+    K.DEPARTED: "departures",
+    K.DIED: "deaths",
+    K.NATIONALITY_CONFIRMED: "nationality_confirmed",
+}
+FLOWS = [
+    "applications_first", "applications_repeat", "recognised", "complementary_protection", "rejected",
+    "otherwise_closed", "appeals", "stateless_determinations", "undetermined_resolved",
+    "undetermined_confirmed_nationality", "undetermined_determined_stateless", "nationality_confirmed",
+    "naturalisations", "departures", "deaths", "births",
+]  # fmt: skip
+
+
+def flows_of(kind: str, repeat: bool, was_undetermined: bool) -> list[str]:
+    if kind == K.ASYLUM_APPLICATION:
+        return ["applications_repeat" if repeat else "applications_first"]
+    flow = FLOW_OF_KIND[kind]
+    if was_undetermined and kind == K.NATIONALITY_CONFIRMED:
+        return [flow, "undetermined_resolved", "undetermined_confirmed_nationality"]
+    if was_undetermined and kind == K.STATELESS_DETERMINED:
+        return [flow, "undetermined_resolved", "undetermined_determined_stateless"]
+    return [flow]
+
+
+def flow_items(
+    facts: Sequence[Fact], moment: dt.datetime, attributes: Attributes, repeats: frozenset[int]
+) -> list[tuple[str, dt.date, str]]:
+    """(flow, effective, region) of every flow counted for the person, as known at `moment`.
+
+    A birth counts once the person is known to the statistics at all (any event recorded), dated by
+    a birth date known to the month or day, in the region of residence on that date."""
+    known = known_events(facts, moment)
+    undetermined_since = min((f.effective for f in known if f.kind == K.UNDETERMINED_IDENTIFIED), default=None)
+    items = [
+        (flow, f.effective, region_on(attributes.regions, f.effective))
+        for f in known
+        if f.kind in FLOW_OF_KIND or f.kind == K.ASYLUM_APPLICATION
+        for flow in flows_of(
+            f.kind, f.id in repeats, undetermined_since is not None and undetermined_since <= f.effective
+        )
+    ]
+    if attributes.born is not None and any(f.recorded_at <= moment for f in facts):
+        items.append(("births", attributes.born, region_on(attributes.regions, attributes.born)))
+    return sorted(items)
+
+
+History = Sequence[tuple[dt.datetime, Attributes]]
+# When a person's first version was known from: it stands for all that was known before any correction.
+BEGINNING = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+def attributes_at(history: History, moment: dt.datetime) -> Attributes:
+    """The attributes as known at `moment`; the first version also covers moments before it.
+
+    Events may carry an earlier `recorded_at` than the first version (history entered later): what
+    was first known about the person is the best account of them for those moments."""
+    current = history[0][1]
+    for recorded_at, attributes in history:
+        if recorded_at > moment:
+            break
+        current = attributes
+    return current
+
+
+Timeline = list[tuple[dt.datetime, Attributes, list]]
+
+
+def _compressed(snapshots: Iterable[tuple[dt.datetime, Attributes, list]]) -> Timeline:
+    """Drop moments that change nothing, and those before the first with anything to count."""
+    result: Timeline = []
+    for moment, attributes, picture in snapshots:
+        if not result and not picture:
+            continue
+        if not result or result[-1][1:] != (attributes, picture):
+            result.append((moment, attributes, picture))
     return result
 
 
-# The columns of a StockFact row, in the order `row_values` gives them.
-COLUMNS = (
+def versions(
+    facts: Sequence[Fact], history: History, repeats: frozenset[int] = frozenset()
+) -> tuple[Timeline, Timeline]:
+    """The person's stock pieces and flows at every moment either changed: [(known from, attributes, picture)]."""
+    moments = sorted({f.recorded_at for f in facts} | {recorded_at for recorded_at, _ in history[1:]})
+    snapshots = [(moment, attributes_at(history, moment)) for moment in moments]
+    stock = _compressed((m, a, pieces(status_intervals(facts, m), a.regions)) for m, a in snapshots)
+    flows = _compressed((m, a, flow_items(facts, m, a, repeats)) for m, a in snapshots)
+    return stock, flows
+
+
+# The columns of the index rows, in the order `row_values` gives them.
+STOCK_COLUMNS = (
     "person_id", "population_type", "valid_from", "valid_to", "known_from", "known_to", "origin", "sex",
     "birth_ref", "region",
 )  # fmt: skip
+FLOW_COLUMNS = ("person_id", "flow", "effective", "known_from", "known_to", "origin", "sex", "birth_ref", "region")
 
 
-def row_values(person_id: int, facts: Sequence[Fact], attributes: Attributes) -> list[tuple]:
-    """The person's StockFact rows as tuples of COLUMNS."""
-    history = versions(facts, attributes)
-    rows = []
-    for index, (known_from, picture) in enumerate(history):
-        known_to = history[index + 1][0] if index + 1 < len(history) else None
-        rows.extend(
-            (
-                person_id,
-                piece.population_type,
-                piece.valid_from,
-                piece.valid_to,
-                known_from,
-                known_to,
-                attributes.origin,
-                attributes.sex,
-                attributes.birth_ref,
-                piece.region,
-            )
-            for piece in picture
+def _rectangles(timeline: Timeline) -> Iterator[tuple[dt.datetime, dt.datetime | None, Attributes, list]]:
+    for index, (known_from, attributes, picture) in enumerate(timeline):
+        known_to = timeline[index + 1][0] if index + 1 < len(timeline) else None
+        yield known_from, known_to, attributes, picture
+
+
+def row_values(
+    person_id: int, facts: Sequence[Fact], history: History, repeats: frozenset[int] = frozenset()
+) -> tuple[list[tuple], list[tuple]]:
+    """The person's StockFact and FlowFact rows, as tuples of STOCK_COLUMNS and FLOW_COLUMNS."""
+    stock, flows = versions(facts, history, repeats)
+    stock_rows = [
+        (person_id, piece.population_type, piece.valid_from, piece.valid_to, known_from, known_to,
+         attributes.origin, attributes.sex, attributes.birth_ref, piece.region)
+        for known_from, known_to, attributes, picture in _rectangles(stock)
+        for piece in picture
+    ]  # fmt: skip
+    flow_rows = [
+        (
+            person_id,
+            flow,
+            effective,
+            known_from,
+            known_to,
+            attributes.origin,
+            attributes.sex,
+            attributes.birth_ref,
+            region,
         )
-    return rows
+        for known_from, known_to, attributes, picture in _rectangles(flows)
+        for flow, effective, region in picture
+    ]
+    return stock_rows, flow_rows
 
 
-def _attributes(persons: Iterable[tuple], addresses: dict[int, list[tuple[dt.date, str]]]) -> dict[int, Attributes]:
-    """From (pk, country_of_origin_id, sex, birth_date, birth_date_precision, region_id) tuples."""
+def current_attributes(person_ids: Iterable[int]) -> dict[int, Attributes]:
+    """The statistical attributes the registry holds now."""
+    person_ids = list(person_ids)
+    addresses: dict[int, list[tuple[dt.date, str]]] = {}
+    for pid, since, region in (
+        Address.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "valid_from", "id")
+        .values_list("person_id", "valid_from", "region_id")
+    ):
+        addresses.setdefault(pid, []).append((since, region))
+    persons = Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "country_of_origin_id", "sex", "birth_date", "birth_date_precision", "region_id"
+    )
     return {
         pk: Attributes(
             origin=origin or "",
             sex=sex,
             birth_ref=birth_reference(birth_date, precision),
+            born=birth_date if precision in (DatePrecision.DAY, DatePrecision.MONTH) else None,
             regions=tuple(addresses.get(pk) or [(dt.date.min, region)]),
         )
         for pk, origin, sex, birth_date, precision, region in persons
     }
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Write StockFact rows. The ORM's bulk_create spent more time preparing values than the database
+def _from_version(version: AttributeVersion) -> Attributes:
+    return Attributes(
+        origin=version.origin,
+        sex=version.sex,
+        birth_ref=version.birth_ref,
+        born=version.born,
+        regions=tuple((dt.date.fromisoformat(since), code) for since, code in version.regions),
+    )
+
+
+def _version(person_id: int, recorded_at: dt.datetime, attributes: Attributes) -> AttributeVersion:
+    return AttributeVersion(
+        person_id=person_id,
+        recorded_at=recorded_at,
+        origin=attributes.origin,
+        sex=attributes.sex,
+        birth_ref=attributes.birth_ref,
+        born=attributes.born,
+        regions=[[since.isoformat(), code] for since, code in attributes.regions],
+    )
+
+
+def histories(person_ids: Sequence[int]) -> dict[int, list[tuple[dt.datetime, Attributes]]]:
+    """Each person's attribute versions, oldest first.
+
+    A person with none yet (written in bulk, e.g. by the demo, or registered before any figure was
+    computed) gets one now, from the beginning of time: without it, a later correction would have
+    nothing to say what was known before it."""
+    result: dict[int, list[tuple[dt.datetime, Attributes]]] = {}
+    for version in AttributeVersion.objects.filter(person_id__in=person_ids).order_by("person_id", "recorded_at", "id"):
+        result.setdefault(version.person_id, []).append((version.recorded_at, _from_version(version)))
+    baseline = current_attributes(pid for pid in person_ids if pid not in result)
+    AttributeVersion.objects.bulk_create(
+        [_version(pid, BEGINNING, attributes) for pid, attributes in baseline.items()], batch_size=BATCH
+    )
+    for pid, attributes in baseline.items():
+        result[pid] = [(BEGINNING, attributes)]
+    return result
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
+    """Write index rows. The ORM's bulk_create spent more time preparing values than the database
     spent storing them (a full rebuild is millions of rows), so the two backends we run on get their
     fastest bulk path: COPY on PostgreSQL, one prepared INSERT run for every row on SQLite."""
     if not rows:
         return
-    table = connection.ops.quote_name(StockFact._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(StockFact._meta.get_field(c).column) for c in COLUMNS)
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = [model._meta.get_field(c) for c in columns]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     elif connection.vendor == "sqlite":
-        ops = connection.ops
-        date, moment = ops.adapt_datefield_value, ops.adapt_datetimefield_value
-        marks = ", ".join(["%s"] * len(COLUMNS))
+        adapters = {
+            "DateField": connection.ops.adapt_datefield_value,
+            "DateTimeField": connection.ops.adapt_datetimefield_value,
+        }
+        adapt = [adapters.get(f.get_internal_type()) for f in fields]
+        marks = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
-                [
-                    (
-                        pid,
-                        population,
-                        date(v_from),
-                        date(v_to),
-                        moment(k_from),
-                        moment(k_to),
-                        origin,
-                        sex,
-                        date(birth),
-                        region,
-                    )
-                    for pid, population, v_from, v_to, k_from, k_to, origin, sex, birth, region in rows
-                ],
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names from the model
+                [tuple(a(v) if a else v for a, v in zip(adapt, row, strict=True)) for row in rows],
             )
     else:
-        StockFact.objects.bulk_create([StockFact(**dict(zip(COLUMNS, r, strict=True))) for r in rows], batch_size=BATCH)
+        model.objects.bulk_create([model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=BATCH)
 
 
 def rebuild(person_ids: Sequence[int]) -> int:
-    """Replace the StockFact rows of these persons. Side effects: StockFact rows only. Returns rows written."""
+    """Replace the index rows of these persons. Returns rows written.
+
+    Side effects: StockFact and FlowFact rows; a first AttributeVersion for a person who has none."""
     with unscoped("rebuild the statistics index"), transaction.atomic():
-        persons = Person.objects.filter(pk__in=person_ids).values_list(
-            "pk", "country_of_origin_id", "sex", "birth_date", "birth_date_precision", "region_id"
-        )
-        addresses: dict[int, list[tuple[dt.date, str]]] = {}
-        for pid, since, region in (
-            Address.objects.filter(person_id__in=person_ids)
-            .order_by("person_id", "valid_from", "id")
-            .values_list("person_id", "valid_from", "region_id")
-        ):
-            addresses.setdefault(pid, []).append((since, region))
-        attributes = _attributes(persons, addresses)
+        attribute_histories = histories(person_ids)
         facts: dict[int, list[Fact]] = {}
-        for event_id, pid, kind, effective, recorded_at, supersedes_id in (
+        repeats: set[int] = set()
+        for event_id, pid, kind, effective, recorded_at, supersedes_id, application_type in (
             StatusEvent.objects.filter(person_id__in=person_ids)
             .order_by("person_id", "id")
-            .values_list("id", "person_id", "kind", "effective", "recorded_at", "supersedes_id")
+            .values_list("id", "person_id", "kind", "effective", "recorded_at", "supersedes_id", "application_type")
         ):
             facts.setdefault(pid, []).append(Fact(event_id, kind, effective, recorded_at, supersedes_id))
+            if application_type == ApplicationType.REPEAT:
+                repeats.add(event_id)
         StockFact.objects.filter(person_id__in=person_ids).delete()
-        rows = [row for pid, attrs in attributes.items() for row in row_values(pid, facts.get(pid, []), attrs)]
-        _insert(rows)
-        return len(rows)
+        FlowFact.objects.filter(person_id__in=person_ids).delete()
+        stock_rows: list[tuple] = []
+        flow_rows: list[tuple] = []
+        frozen_repeats = frozenset(repeats)
+        for pid, history in attribute_histories.items():
+            stock, flows = row_values(pid, facts.get(pid, []), history, frozen_repeats)
+            stock_rows.extend(stock)
+            flow_rows.extend(flows)
+        _insert(StockFact, STOCK_COLUMNS, stock_rows)
+        _insert(FlowFact, FLOW_COLUMNS, flow_rows)
+        return len(stock_rows) + len(flow_rows)
 
 
 def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
@@ -233,5 +384,13 @@ def rebuild_all(progress: Callable[[int, int], None] | None = None) -> int:
 def refresh_person(person_id: int) -> None:
     """Keep one person's rows in step with their record, inside the caller's transaction.
 
-    The services call it after every write that can change a figure."""
+    The services call it after every write that can change a figure. When the statistical attributes
+    differ from the last version kept, a new version is appended first, so figures as known before
+    stay as they were known.
+    """
+    with unscoped("keep the statistics index in step with the registry"):
+        current = current_attributes([person_id]).get(person_id)
+        last = AttributeVersion.objects.filter(person_id=person_id).order_by("recorded_at", "id").last()
+        if current is not None and (last is None or _from_version(last) != current):
+            _version(person_id, BEGINNING if last is None else timezone.now(), current).save()
     rebuild([person_id])

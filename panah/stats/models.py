@@ -48,6 +48,62 @@ class StockFact(models.Model):
         return f"{self.person_id} {self.population_type} {self.valid_from}–{self.valid_to or ''}"
 
 
+class FlowFact(models.Model):
+    """One counted flow (an application, a decision, a birth...) of a person, on its effective date, in
+    the region of residence then, as the system believed from `known_from` until `known_to`.
+
+    Maintained with StockFact by `panah.stats.facts`, so a year of flows is one filtered GROUP BY, and
+    corrections to events and to the person's attributes leave what was known earlier unchanged.
+    """
+
+    person_id = models.BigIntegerField(db_index=True)
+    flow = models.CharField(max_length=40)
+    effective = models.DateField()
+    known_from = models.DateTimeField()
+    known_to = models.DateTimeField(null=True)
+    origin = models.CharField(max_length=3, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_ref = models.DateField(null=True)
+    region = models.CharField(max_length=8)
+
+    class Meta:
+        # A year of flows is a small slice of all events: here an index pays (unlike StockFact).
+        indexes = [models.Index(fields=["effective"], name="flowfact_effective")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(known_to__isnull=True) | Q(known_to__gt=models.F("known_from")), name="flowfact_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.flow} {self.effective}"
+
+
+class AttributeVersion(models.Model):
+    """What the registry said about a person's statistical attributes, from `recorded_at` on.
+
+    The registry keeps only the current sex, birth date, origin and addresses; a correction overwrites
+    them. Figures as known on an earlier date must not move when that happens, so every change that
+    feeds a figure appends a version here (`panah.stats.facts.refresh_person`) and the stock index
+    cuts each person's rows at these moments as it does at status events. Like StockFact, microdata
+    read only by the aggregating code.
+    """
+
+    person_id = models.BigIntegerField()
+    recorded_at = models.DateTimeField()
+    origin = models.CharField(max_length=3, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_ref = models.DateField(null=True)
+    born = models.DateField(null=True)  # the birth date when known to the month or day: births are counted from it
+    regions = models.JSONField()  # [[ISO date from, region code], ...] sorted; the first also covers earlier dates
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "recorded_at"], name="attributeversion_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} from {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
 class Release(models.Model):
     """A published set of tables, frozen: parameters, figures and their content hash."""
 

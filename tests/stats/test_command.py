@@ -11,7 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from panah.accounts.scope import unscoped
+from panah.geo.models import Country
 from panah.registry.models import Person
+from panah.registry.services import update_person
 from panah.stats import services
 from panah.stats.disclosure import PUBLIC
 from panah.stats.exports import to_csv, xlsx_bytes
@@ -110,7 +112,13 @@ def test_release_rerun_after_a_correction_is_byte_identical_and_the_change_shows
             .first()
         )
         correct_status_event(event=grant, by=admin, reason="granted in error", kind=EventKind.ASYLUM_REJECTED)
-        assert Person.objects.exists()
+        # And a correction of the registry itself: another refugee's sex and origin were mistyped.
+        other = Person.objects.filter(pk__in=refugees, iin="").exclude(pk=grant.person_id).first()
+        update_person(
+            by=admin,
+            person=other,
+            changes={"sex": "F" if other.sex == "M" else "M", "country_of_origin": Country.objects.get(pk="PSE")},
+        )
     figures, digest = services.rerun(release)
     assert services.canonical_json(figures) == before
     assert digest == release.content_hash

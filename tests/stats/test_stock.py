@@ -7,17 +7,24 @@ import pytest
 from django.utils import timezone
 
 from panah.accounts.scope import unscoped
+from panah.registry.models import Address
+from panah.registry.services import move_person, update_person
 from panah.stats import facts
 from panah.stats.selectors import age_group, stock_cube, stock_totals
 from panah.status import selectors as timeline_selectors
 from panah.status.models import EventKind as K
 from panah.status.services import correct_status_event, record_status_event
-from tests.factories import OrganisationFactory, PersonFactory, country, region
+from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, country, region
 
 
 @pytest.fixture
 def org(db):
     return OrganisationFactory(code="stats-org", regions=["KZ-55", "KZ-75", "KZ-YUZ", "KZ-61"])
+
+
+@pytest.fixture
+def registrar(org):
+    return MembershipFactory(organisation=org, role="registrar", regions=["KZ-55", "KZ-75"]).user
 
 
 def event(person, kind, day, **extra):
@@ -115,6 +122,57 @@ def test_late_correction_changes_today_but_not_what_was_known_on_k(org):
         as_of = dt.date(2017, 1, 1)
         assert stock_totals(stock_cube(as_of=as_of, known_on=known_on))["REF"] == 1
         assert stock_totals(stock_cube(as_of=as_of, known_on=timezone.now()))["REF"] == 0
+
+
+def test_corrected_sex_birth_and_origin_change_today_but_not_what_was_known_on_k(org, registrar):
+    person = PersonFactory(
+        organisation=org,
+        sex="M",
+        birth_date=dt.date(1990, 1, 1),
+        country_of_origin=country("AFG"),
+        region=region("KZ-55"),
+    )
+    event(person, K.ASYLUM_APPLICATION, dt.date(2016, 1, 10))
+    event(person, K.REFUGEE_GRANTED, dt.date(2016, 6, 1))
+    known_on = timezone.now()
+    with unscoped("test"):
+        update_person(
+            by=registrar,
+            person=person,
+            changes={"sex": "F", "birth_date": dt.date(2010, 3, 1), "country_of_origin": country("SYR")},
+            reason="transcription error",
+        )
+        as_of = dt.date(2017, 1, 1)
+        then = stock_cube(as_of=as_of, known_on=known_on)
+        now = stock_cube(as_of=as_of, known_on=timezone.now())
+    assert then.margin("origin", "sex", "age_group") == {("AFG", "M", "18-59"): 1}
+    assert now.margin("origin", "sex", "age_group") == {("SYR", "F", "5-11"): 1}
+
+
+def test_corrected_address_history_changes_today_but_not_what_was_known_on_k(org, registrar):
+    person = PersonFactory(organisation=org, region=region("KZ-55"))
+    with unscoped("test"):
+        Address.objects.create(person=person, region=region("KZ-55"), valid_from=dt.date(2014, 1, 1))
+    event(person, K.STATELESS_DETERMINED, dt.date(2015, 1, 1))
+    known_on = timezone.now()
+    with unscoped("test"):
+        # Learned later: the person had moved to Almaty region back in 2016.
+        move_person(by=registrar, person=person, address={"region": region("KZ-75"), "valid_from": dt.date(2016, 3, 1)})
+        then = stock_cube(as_of=dt.date(2017, 1, 1), known_on=known_on).margin("region")
+        now = stock_cube(as_of=dt.date(2017, 1, 1), known_on=timezone.now()).margin("region")
+        before_the_move = stock_cube(as_of=dt.date(2016, 1, 1), known_on=timezone.now()).margin("region")
+    assert then == {("KZ-55",): 1}
+    assert now == {("KZ-75",): 1}
+    assert before_the_move == {("KZ-55",): 1}
+
+
+def test_attribute_change_with_no_status_opens_no_stock(org, registrar):
+    person = PersonFactory(organisation=org, sex="M")
+    with unscoped("test"):
+        update_person(by=registrar, person=person, changes={"sex": "F"})
+        assert stock_totals(stock_cube(as_of=dt.date(2030, 1, 1), known_on=timezone.now())) == dict.fromkeys(
+            ["REF", "ASY", "STA", "UND", "OOC"], 0
+        )
 
 
 def test_index_agrees_with_the_timeline_fold_at_many_points(org):
