@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "panah.registry",
     "panah.status",
     "panah.stats",
+    "panah.jobs",
+    "panah.matching",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("persons/", include("panah.registry.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("stats/", include("panah.stats.urls")),
+    path("jobs/", include("panah.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -15,6 +15,7 @@ class Action(models.TextChoices):
     VIEW_STATISTICS = "view_statistics", _("View aggregate statistics")
     MANAGE_USERS = "manage_users", _("Manage users of the organisation")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
+    MAINTAIN = "maintain", _("Run maintenance such as rebuilding indexes")
 
 
 class Role(models.TextChoices):

@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,8 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.geo.models import Country, Region
+from panah.jobs.models import Job
+from panah.jobs.services import start as start_job
 from panah.registry.models import PopulationType
 from panah.stats import selectors
 from panah.stats.disclosure import EXACT, PUBLIC, VECTOR_ROW, Policy, protect_vector, rate_notes
@@ -39,6 +41,7 @@ from panah.stats.scope import statistics_regions
 from panah.stats.selectors import AGE_GROUPS, FLOWS, POPULATION_TYPES
 from panah.stats.services import changes_since, compute, publish_release, rerun
 from panah.stats.tables import Parameters, default_period
+from panah.stats.tasks import rebuild_statistics_index
 from panah.status.selectors import known_on_bound
 
 SEXES = ["F", "M", "X", "unknown"]
@@ -397,6 +400,7 @@ class PublishForm(forms.Form):
 def release_list(request: HttpRequest) -> HttpResponse:
     _regions_or_403(request)
     can_publish = may_publish(request.user)
+    can_rebuild = request.user.has_perm("panah.maintain")
     form = PublishForm(initial={"as_of": dt.date(timezone.localdate().year, 1, 1)})
     if request.method == "POST":
         if not can_publish:
@@ -420,7 +424,9 @@ def release_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Release %(reference)s published.") % {"reference": release.reference})
             return redirect("stats:release", reference=release.reference)
     releases = Release.objects.select_related("published_by").defer("figures", "parameters")
-    return render(request, "stats/releases.html", {"releases": releases, "form": form, "can_publish": can_publish})
+    jobs = Job.objects.filter(kind=Job.Kind.REBUILD_STATISTICS)[:5] if can_rebuild else []
+    context = {"releases": releases, "form": form, "can_publish": can_publish, "can_rebuild": can_rebuild, "jobs": jobs}
+    return render(request, "stats/releases.html", context)
 
 
 @login_required
@@ -459,3 +465,14 @@ def release_csv(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def release_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
     return _release_download(request, reference, "xlsx")
+
+
+@login_required
+def rebuild_index(request: HttpRequest) -> HttpResponse:
+    """Start a rebuild of the statistics index in the background and follow it on the job page."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("panah.maintain"):
+        raise PermissionDenied(_("Only system administrators may rebuild the statistics index."))
+    job = start_job(kind=Job.Kind.REBUILD_STATISTICS, by=request.user, task=rebuild_statistics_index)
+    return redirect("jobs:job", pk=job.pk)

@@ -1,0 +1,55 @@
+"""Starting background jobs and reporting their progress."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+from panah.jobs.models import Job
+
+
+def start(*, kind: str, by: Any, task: Any, audit_action: str = AuditEntry.Action.ADMIN, **arguments: Any) -> Job:
+    """Create the Job and enqueue `task(job_id=..., **arguments)` once the job row is committed.
+
+    Side effects: one Job, one audit entry, one queued task (on commit, so the worker never picks up
+    a task whose job it cannot read)."""
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, requested_by=by if getattr(by, "pk", None) else None)
+        record(by=by, action=audit_action, obj=job, summary=f"started {job.get_kind_display()}")
+
+        def enqueue() -> None:
+            result = task.enqueue(job_id=job.pk, **arguments)
+            Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+        transaction.on_commit(enqueue)
+    return job
+
+
+@contextmanager
+def running(job_id: int) -> Iterator[Callable[[int, int], None]]:
+    """Mark the job running and give the task a `progress(done, total)` callback; finish or fail it.
+
+    The updates are written outside the task's own transactions (each is its own statement in
+    autocommit), so the job page shows progress while the work goes on. A failure is recorded with
+    its message and re-raised, so django-tasks keeps the traceback too."""
+    Job.objects.filter(pk=job_id).update(state=Job.State.RUNNING, started_at=timezone.now())
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job_id).update(done=done, total=total)
+
+    try:
+        yield progress
+    except Exception as error:
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILED, finished_at=timezone.now(), message=f"{type(error).__name__}: {error}"
+        )
+        raise
+    Job.objects.filter(pk=job_id).update(state=Job.State.DONE, finished_at=timezone.now())
+
+
+def finish_message(job_id: int, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(message=message)
