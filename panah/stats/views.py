@@ -45,6 +45,7 @@ from panah.stats.tasks import rebuild_statistics_index
 from panah.status.selectors import known_on_bound
 
 SEXES = ["F", "M", "X", "unknown"]
+AGE_LABELS = {a: a for a in AGE_GROUPS} | {"unknown": gettext_lazy("age unknown")}
 FLOW_LABELS = {
     "applications_first": gettext_lazy("Asylum applications (first)"),
     "applications_repeat": gettext_lazy("Asylum applications (repeat)"),
@@ -108,7 +109,10 @@ class StatisticsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_start = forms.DateField(
-        label=gettext_lazy("Flows from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Flows from"),
+        required=False,
+        help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_end = forms.DateField(
         label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -143,7 +147,10 @@ def parameters_from(request: HttpRequest, regions: tuple[str, ...] | None) -> tu
     missing or invalid)."""
     exact_allowed = may_see_exact(request.user)
     form = StatisticsForm(request.GET or None, exact_allowed=exact_allowed)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid field is left out of cleaned_data and falls back to its default
+        data = form.cleaned_data
     as_of = data.get("as_of") or timezone.localdate()
     known_on = data.get("known_on")
     known_on_instant = known_on_bound(known_on) if known_on else timezone.now()
@@ -158,10 +165,8 @@ def parameters_from(request: HttpRequest, regions: tuple[str, ...] | None) -> tu
         regions=regions,
     )
     if not form.is_bound:
-        form = StatisticsForm(
-            initial={"as_of": as_of, "period_start": start, "period_end": end, "policy": "public"},
-            exact_allowed=exact_allowed,
-        )
+        # The period is left empty so that changing only "as of" moves the flows with it.
+        form = StatisticsForm(initial={"as_of": as_of, "policy": "public"}, exact_allowed=exact_allowed)
     return form, parameters
 
 
@@ -222,7 +227,7 @@ def present(figures: dict[str, Any]) -> dict[str, Any]:
     origin_names["unknown"] = _("origin unknown")
     region_names = _names(regions, Region)
     sex_age_keys = [f"{s} {a}" for s in SEXES for a in AGE_GROUPS]
-    sex_age_labels = {f"{s} {a}": f"{SEX_LABELS[s]}, {a}" for s in SEXES for a in AGE_GROUPS}
+    sex_age_labels = {f"{s} {a}": f"{SEX_LABELS[s]}, {AGE_LABELS[a]}" for s in SEXES for a in AGE_GROUPS}
     by_origin = _transposed(tables["by_origin"], origins, origin_names)
     by_origin["rows"].sort(key=lambda row: (row["total"] is None, -(row["total"] or 0), row["label"]))
     by_region = _transposed(tables["by_region"], regions, region_names)
@@ -248,7 +253,7 @@ def present(figures: dict[str, Any]) -> dict[str, Any]:
         "policy_notes": policy_notes(policy),
         "charts": {
             "pyramid": {
-                "labels": AGE_GROUPS,
+                "labels": [str(AGE_LABELS[a]) for a in AGE_GROUPS],
                 "series": [
                     {"label": str(SEX_LABELS[s]), "key": s, "data": [sex_age_total.get(f"{s} {a}") for a in AGE_GROUPS]}
                     for s in ("F", "M")
@@ -380,7 +385,10 @@ class PublishForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     as_of = forms.DateField(label=gettext_lazy("As of"), widget=forms.DateInput(attrs={"type": "date"}))
     period_start = forms.DateField(
-        label=gettext_lazy("Flows from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Flows from"),
+        required=False,
+        help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_end = forms.DateField(
         label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})

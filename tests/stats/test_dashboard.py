@@ -123,6 +123,26 @@ def test_invalid_dates_are_reported_and_defaults_used(client, cast):
     assert response.context["parameters"].as_of == timezone.localdate()
 
 
+def test_one_invalid_field_leaves_the_valid_ones_in_force(client, cast):
+    client.force_login(cast.sysadmin)
+    response = client.get(
+        reverse("stats:dashboard"),
+        {"as_of": "2999-01-01", "policy": "exact", "period_start": "2020-01-01", "period_end": "2020-12-31"},
+    )
+    parameters = response.context["parameters"]
+    assert parameters.as_of == timezone.localdate()
+    assert parameters.policy == EXACT
+    assert (parameters.period_start, parameters.period_end) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+
+
+def test_flow_period_follows_the_as_of_date_unless_given(client, cast):
+    client.force_login(cast.statistician)
+    response = client.get(reverse("stats:dashboard"), {"as_of": "2021-01-01"})
+    parameters = response.context["parameters"]
+    assert (parameters.period_start, parameters.period_end) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+    assert response.context["form"]["period_start"].value() in (None, "")
+
+
 def test_download_writes_an_audit_entry(client, cast, refugees):
     pytest.importorskip("panah.stats.exports")
     client.force_login(cast.statistician)
