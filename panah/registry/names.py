@@ -6,6 +6,13 @@ Two keys per word, both plain ASCII so every database indexes them the same way:
 - the *skeleton*: the key with the usual spelling variants folded (kh/h, sh/s, q/k, w/v ...),
   vowels dropped and doubled letters collapsed. Arabic script writes no short vowels, so the
   skeleton is what "Мухаммад", "Mohammad" and "محمد" share ("mhmd").
+
+Arabic-script words (Dari, Pashto, Arabic) are transliterated letter by letter from the table
+ARABIC_LETTERS, as Afghan and Kazakh offices romanise them (ذ is z in Dari, ع is not written, و and
+ی inside a word are the long vowels u and i); an "a" is written between two consonants where the
+script writes no vowel, so that two letters never read as one digraph (ز + ه is "zah", not "zh").
+Names whose spellings differ by more than folding (Ибрагим for Ibrahim, Magomed for Muhammad) are
+joined through name_variants.txt: the skeleton is that of the canonical spelling.
 Fuzzy matching of whole names belongs to duplicate detection; these keys only make search
 find a name whatever script it was recorded in.
 """
@@ -13,6 +20,8 @@ find a name whatever script it was recorded in.
 import re
 import threading
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 import icu
 from rapidfuzz.distance import JaroWinkler
@@ -50,6 +59,67 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("w", "v"),
 )
 _VOWELS = re.compile(r"[aeiouy]")
+# Persian and Arabic names end in a silent h after a vowel (Fatemeh, Zadeh, Fatimah): not a consonant.
+_FINAL_H = re.compile(r"([aeiou])h$")
+
+# Letter by letter, as Afghan documents and Kazakh offices romanise Dari, Pashto and Arabic.
+# "" for letters not written in Latin; vowels for the long vowels (chosen by position below).
+ARABIC_LETTERS = {
+    "ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ء": "", "ع": "", "ئ": "y", "ؤ": "u",
+    "ب": "b", "پ": "p", "ت": "t", "ټ": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "kh",
+    "څ": "ts", "ځ": "z", "د": "d", "ډ": "d", "ذ": "z", "ر": "r", "ړ": "r", "ز": "z", "ژ": "zh",
+    "ږ": "zh", "س": "s", "ش": "sh", "ښ": "sh", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "غ": "gh",
+    "ف": "f", "ق": "q", "ک": "k", "ك": "k", "گ": "g", "ګ": "g", "ل": "l", "م": "m", "ن": "n",
+    "ڼ": "n", "ة": "a", "ۀ": "a",
+}  # fmt: skip
+_ARABIC_VAV = "و"  # w at the start of a word, else the long vowel u
+_ARABIC_YEH = "یيىۍې"  # y at the start of a word, else the long vowel i (ې: e)
+_ARABIC_HEH = "هہھ"  # h, but a silent final vowel after a consonant (فاطمه, زاده)
+_ARABIC_VOWEL_OUT = "aiue"
+
+
+def _arabic_word(word: str) -> str:
+    """One Arabic-script word in Latin letters (see the module docstring)."""
+    out: list[str] = []
+    letters = [c for c in word if not unicodedata.combining(c) and c != "ـ"]  # short vowels, tatweel
+    for index, char in enumerate(letters):
+        first, last = index == 0, index == len(letters) - 1
+        if char == _ARABIC_VAV:
+            latin = "w" if first else "u"
+        elif char in _ARABIC_YEH:
+            latin = "y" if first else ("e" if char == "ې" else "i")
+        elif char in _ARABIC_HEH:
+            latin = "a" if last and out and out[-1][-1] not in _ARABIC_VOWEL_OUT else "h"
+        else:
+            latin = ARABIC_LETTERS.get(char, "")
+        if not latin:
+            continue
+        if out and latin[0] not in _ARABIC_VOWEL_OUT and out[-1][-1] not in _ARABIC_VOWEL_OUT:
+            out.append("a")  # an unwritten short vowel between two consonants
+        out.append(latin)
+    return "".join(out)
+
+
+def _arabic_to_latin(text: str) -> str:
+    return re.sub(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]+", lambda m: _arabic_word(m.group()), text)
+
+
+@cache
+def _variants() -> dict[str, str]:
+    """Variant key -> canonical key, from name_variants.txt."""
+    table: dict[str, str] = {}
+    for line in (Path(__file__).with_name("name_variants.txt")).read_text(encoding="utf-8").splitlines():
+        words = line.split("#", 1)[0].split()
+        for variant in words[1:]:
+            table[variant] = words[0]
+    return table
+
+
+def canonical(word_key: str) -> str:
+    """The spelling a name's variants are joined under (itself when it has none)."""
+    return _variants().get(word_key, word_key)
+
+
 _REPEATS = re.compile(r"(.)\1+")
 
 _local = threading.local()
@@ -64,18 +134,20 @@ def _transliterator() -> icu.Transliterator:
 
 def latin_key(text: str) -> str:
     """The whole text as lower-case ASCII words separated by single spaces."""
-    return " ".join(_transliterator().transliterate(text).split())
+    return " ".join(_transliterator().transliterate(_arabic_to_latin(text)).split())
 
 
 def fold(word_key: str) -> str:
     """A key word with spelling variants folded but vowels kept: used to rank candidates."""
+    word_key = _FINAL_H.sub(r"\1", canonical(word_key))
     for old, new in _FOLDS:
         word_key = word_key.replace(old, new)
     return _REPEATS.sub(r"\1", word_key)
 
 
 def skeleton(word_key: str) -> str:
-    """Consonant skeleton of one key word; falls back to the folded word when nothing is left."""
+    """Consonant skeleton of one key word (of its canonical spelling); the folded word when no
+    consonant is left."""
     folded = fold(word_key)
     consonants = _REPEATS.sub(r"\1", _VOWELS.sub("", folded))
     return consonants or folded
