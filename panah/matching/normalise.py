@@ -1,0 +1,146 @@
+"""A person-file row put in the form duplicate detection compares (ARCHITECTURE.md section 3.1).
+
+Names become script-independent canonical words (`panah.registry.names`: PyICU transliteration,
+the Arabic letter table, the variants in name_variants.txt) with the parts that vary between
+offices taken off as data, not code branches:
+- particles written apart or hyphenated (al-, el-, ul-, ad-, bin, ibn, ...): dropped, so
+  "al-Hassan", "Al Hassan" and "Hassan" meet;
+- suffixes that say whose son or daughter (-ovich/-ovna, uly/kyzy, -zada/-zade/-zoda): the stem
+  is kept, so a patronymic written the Russian, Kazakh or Persian way compares on the father's name;
+- Russian feminine family-name endings (-ova, -eva, -ina, -skaya) to the masculine form, since a
+  wife and a daughter are registered in both forms.
+
+Features are plain strings and integers, so the same dict feeds Splink (a DataFrame column each)
+and the online scorer (`panah.matching.comparisons.score_pair`).
+"""
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from panah.registry.names import canonical, latin_key, skeleton
+
+# Words dropped wherever they stand: Arabic article and "son of", Turkic/Persian honorifics.
+PARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at", "az", "bin", "ibn", "bint", "binti"})
+# Compound given names whose parts are written together or apart: the joined form is canonical.
+COMPOUND_HEADS = frozenset({"abdul", "abdel", "abdol", "abdu", "abd", "nur", "gul", "mohammad", "muhammad"})
+# Suffixes removed from the end of a word (longest first), leaving at least three letters.
+PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "uly", "uli", "ulu", "kyzy", "kizi", "qizi",
+                       "ogly", "oglu", "ugli", "zada", "zade", "zoda", "zadeh")  # fmt: skip
+# Family names made from a father's name (Kazakh -uly/-kyzy, Azeri -oglu, Persian -zada) compare on it.
+FAMILY_SUFFIXES = ("uly", "uli", "ulu", "kyzy", "kizi", "qizi", "ogly", "oglu", "ugli", "zada", "zade", "zoda", "zadeh")
+PATRONYMIC_WORDS = frozenset({"uly", "uli", "ulu", "kyzy", "kizi", "qizi", "ogly", "oglu", "ugli", "ibn", "bin"})
+FEMININE_ENDINGS = (("skaya", "skiy"), ("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("aya", "iy"))
+
+_DOCUMENT = re.compile(r"[^0-9A-Z]")
+_BIRTH = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def _words(text: str) -> list[str]:
+    """Canonical words of a name field, particles dropped, hyphenated parts split."""
+    return [canonical(w) for w in latin_key(text or "").split() if w not in PARTICLES]
+
+
+def _joined_compounds(words: list[str]) -> list[str]:
+    """ "Abdul Rahman" and "Abdulrahman" read the same: a head word joins the word after it."""
+    result: list[str] = []
+    for word in words:
+        if result and result[-1] in COMPOUND_HEADS and word not in COMPOUND_HEADS:
+            result[-1] = canonical(result[-1] + word)
+        else:
+            result.append(word)
+    return result
+
+
+def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return canonical(word[: -len(suffix)])
+    return word
+
+
+def _family_word(word: str) -> str:
+    for feminine, masculine in FEMININE_ENDINGS:
+        if word.endswith(feminine) and len(word) - len(feminine) >= 3:
+            return word[: -len(feminine)] + masculine
+    return word
+
+
+def name_code(text: str, part: str = "given") -> str:
+    """The canonical words of one name field, space-joined. `part`: given, family or patronymic."""
+    words = _joined_compounds(_words(text))
+    if part == "patronymic":
+        words = [_strip_suffix(w, PATRONYMIC_SUFFIXES) for w in words if w not in PATRONYMIC_WORDS]
+    elif part == "family":
+        words = [_family_word(_strip_suffix(w, FAMILY_SUFFIXES)) for w in words]
+    return " ".join(words)
+
+
+def skeleton_code(code: str) -> str:
+    return " ".join(skeleton(w) for w in code.split())
+
+
+def birth_parts(value: str) -> tuple[int | None, int | None, int | None, str]:
+    """(year, month, day, precision) of YYYY, YYYY-MM or YYYY-MM-DD; Nones and "" when absent.
+
+    Raises ValueError for a date that is not one of these forms or does not exist."""
+    value = (value or "").strip()
+    if not value:
+        return None, None, None, ""
+    match = _BIRTH.match(value)
+    if not match:
+        raise ValueError(f"birth_date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    dt.date(year, month or 1, day or 1)  # raises ValueError for an impossible date
+    precision = "day" if day else "month" if month else "year"
+    return year, month, day, precision
+
+
+def document_key(number: str) -> str:
+    return _DOCUMENT.sub("", (number or "").upper())
+
+
+def prepare(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The features of one person-file row (see the module docstring and comparisons.py)."""
+
+    def text(column: str) -> str:
+        value = record.get(column)
+        return "" if value is None else str(value).strip()
+
+    given_name, family_name, patronymic = text("given_name"), text("family_name"), text("patronymic")
+    original = text("full_name_original")
+    given = name_code(given_name, "given")
+    family = name_code(family_name, "family")
+    patronymic_key = name_code(patronymic, "patronymic")
+    if not (given or family) and original:
+        # Only the name as written on an original document: its words stand for given and family.
+        words = name_code(original).split()
+        given, family = " ".join(words[:1]), " ".join(words[1:])
+    all_words = sorted({w for code in (given, family, patronymic_key, name_code(original)) for w in code.split()})
+    year, month, day, precision = birth_parts(text("birth_date"))
+    sex = text("sex").upper()
+    return {
+        "person_id": text("person_id"),
+        "given_name": given_name,
+        "family_name": family_name,
+        "patronymic": patronymic,
+        "full_name_original": original,
+        "given": given,
+        "family": family,
+        "patronymic_key": patronymic_key,
+        "given_skel": skeleton_code(given),
+        "family_skel": skeleton_code(family),
+        "patronymic_skel": skeleton_code(patronymic_key),
+        "name_words": " ".join(all_words),
+        "name_skels": " ".join(sorted({skeleton(w) for w in all_words})),
+        "birth_year": year,
+        "birth_month": month,
+        "birth_day": day,
+        "birth_precision": precision,
+        "sex": sex if sex in {"F", "M", "X"} else "",
+        "document_number": document_key(text("document_number")),
+        "region": text("region").upper(),
+        "origin": text("country_of_origin").upper(),
+        "household_id": text("household_id"),
+    }

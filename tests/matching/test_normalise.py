@@ -1,0 +1,81 @@
+"""The features duplicate detection compares: the same person written by different offices, in
+different scripts, gives the same keys."""
+
+import pytest
+
+from panah.matching.normalise import birth_parts, document_key, prepare
+
+
+def keys(**row):
+    features = prepare({"person_id": "1", **row})
+    return features["given_skel"], features["family_skel"], features["patronymic_skel"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The issue's example: a regional department in Cyrillic, a partner in Latin.
+        ({"given_name": "Мухаммад", "family_name": "Ахмади"}, {"given_name": "Mohammad", "family_name": "Ahmadi"}),
+        ({"given_name": "Muhammad", "family_name": "Ahmadi"}, {"given_name": "Мухаммед", "family_name": "Ахмади"}),
+        # Particles and compound names written apart or together.
+        (
+            {"given_name": "Abdul Rahman", "family_name": "al-Hassan"},
+            {"given_name": "Abdulrahman", "family_name": "Hassan"},
+        ),
+        (
+            {"given_name": "Абдурахман", "family_name": "Аль Хасан"},
+            {"given_name": "Abdurrahman", "family_name": "El-Hasan"},
+        ),
+        # Patronymic the Russian, the Kazakh and the Persian way.
+        ({"given_name": "Ali", "patronymic": "Ибрагимович"}, {"given_name": "Али", "patronymic": "Ibrahim uly"}),
+        ({"given_name": "Айгуль", "patronymic": "Нурлановна"}, {"given_name": "Aigul", "patronymic": "Nurlan kyzy"}),
+        # Russian feminine family names; Persian -zada.
+        ({"given_name": "Zarina", "family_name": "Rahimova"}, {"given_name": "Зарина", "family_name": "Рахимов"}),
+        ({"given_name": "Zabihullah", "family_name": "Ahmadzada"}, {"given_name": "Забихулла", "family_name": "Ахмад"}),
+        # Russian г for h.
+        ({"given_name": "Ибрагим", "family_name": "Гусейни"}, {"given_name": "Ibrahim", "family_name": "Husseini"}),
+    ],
+)
+def test_the_same_name_written_two_ways_gets_the_same_keys(a, b):
+    assert keys(**a) == keys(**b)
+
+
+def test_a_name_only_in_arabic_script_fills_given_and_family():
+    features = prepare({"person_id": "7", "full_name_original": "محمد احمدی"})
+    latin = prepare({"person_id": "8", "given_name": "Mohammad", "family_name": "Ahmadi"})
+    assert (features["given_skel"], features["family_skel"]) == (latin["given_skel"], latin["family_skel"])
+    assert features["name_skels"] == latin["name_skels"]
+
+
+def test_name_sets_ignore_order_so_swapped_names_meet():
+    a = prepare({"person_id": "1", "given_name": "Ahmadi", "family_name": "Mohammad"})
+    b = prepare({"person_id": "2", "given_name": "Мохаммад", "family_name": "Ахмади"})
+    assert a["name_skels"] == b["name_skels"]
+    assert a["given_skel"] != b["given_skel"]
+
+
+def test_different_fathers_differ():
+    assert keys(patronymic="Ahmadovich")[2] != keys(patronymic="Karimovich")[2]
+
+
+@pytest.mark.parametrize(
+    ("value", "parts"),
+    [
+        ("1990", (1990, None, None, "year")),
+        ("1990-05", (1990, 5, None, "month")),
+        ("1990-05-17", (1990, 5, 17, "day")),
+        ("", (None, None, None, "")),
+    ],
+)
+def test_birth_parts(value, parts):
+    assert birth_parts(value) == parts
+
+
+@pytest.mark.parametrize("value", ["17.05.1990", "1990-02-30", "90", "1990-13"])
+def test_impossible_or_foreign_birth_dates_are_refused(value):
+    with pytest.raises(ValueError, match=r"birth_date|day|month"):
+        birth_parts(value)
+
+
+def test_document_numbers_compare_without_spaces_or_case():
+    assert document_key("n 0123-456") == document_key("N0123456") == "N0123456"
