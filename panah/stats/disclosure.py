@@ -7,19 +7,25 @@ Three methods (domain notes §3b, R2–R6):
 ``none``
     Every figure exact. For internal, authorised use only.
 ``suppress`` (UNHCR yearbook / sdcTable style)
-    *Primary* suppression of interior cells with ``1 <= n < threshold`` (and of zeros only with
-    ``suppress_zeros``). Totals are published true, so headline figures stay exact, except that a
-    total which is itself small (by the same rule) is primary-suppressed as well. *Secondary*
-    suppression then hides further cells until no suppressed figure can be worked out exactly
-    from what is published (see "Secondary suppression" below and `recoverable_cells()` for the
-    audit). The other option of R4, leaving suppressed figures out of the totals (UNHCR 2017), is
-    not offered.
+    *Primary* suppression of the figures, interior cells and totals alike, with
+    ``1 <= n < threshold`` (and of zeros only with ``suppress_zeros``). Totals are published true,
+    so headline figures stay exact, except a total that is small itself and, rarely, a grand total
+    that is the only figure left that can protect a small one (five origins with one person each
+    under a published total of 5 are five 1s). *Secondary* suppression then hides further non-zero
+    figures until every suppressed figure meets the protection rule below (see "Protection
+    levels" and `feasibility_intervals()`). The other option of R4, leaving suppressed figures out
+    of the totals (UNHCR 2017), is not offered.
 ``round`` (Eurostat style)
     Every interior cell rounded to the nearest multiple of ``base`` (halves upwards); the totals
     are the sums of the rounded cells, so the published table adds up.
 
-Rates (`protect_rate`) are always computed from the exact counts and hidden when the denominator
-is too small.
+Rates (`published_rate`, `protect_rate`) are computed from the figures *as published* and shown
+only when every figure they rest on is published. A rate over a suppressed figure would be one more
+equation for an intruder, and a percentage to one decimal pins a small count: 30.0 % of 10
+substantive decisions, 7 of them published rejections, is 3 recognised. Under ``round`` they are
+computed from the rounded figures, since an exact rate undoes the rounding (42.9 % of rounded 5 + 5
+can only be 3 of 7). They are hidden too when their published denominator is below
+``rate_min_denominator`` (R6).
 
 The table as a network
 ----------------------
@@ -28,43 +34,67 @@ a source node ``s``, one node per row, one per column and a sink ``t``, with an 
 ``s → row`` carrying the row total, ``row → column`` the interior cell, ``column → t`` the column
 total and ``t → s`` the grand total. Flow conservation at each node is exactly the set of
 additivity equations of the table (row sums, column sums, sum of the row totals, sum of the column
-totals), so the tables consistent with everything published are the non-negative integer
-circulations that agree with the published arcs.
+totals), so the tables consistent with everything published are the integer circulations that
+agree with the published arcs and respect the intruder's lower bound on the others.
 
-The audit
----------
-Let ``f`` be any consistent table (the true one, or one found from the published figures with a
-max-flow). Another consistent table ``f'`` differs from ``f`` by a circulation ``d = f' - f``
-supported on the suppressed arcs, with ``d_a >= 0`` wherever ``f_a = 0``. By the conformal
-decomposition of circulations, ``d`` is a sum of simple cycles each of which runs along a
-suppressed arc forwards (increase it: always allowed) or backwards (decrease it: only if
-``f_a > 0``). Conversely, pushing one unit round such a cycle gives another non-negative *integer*
-table. So a suppressed arc ``e = (u → v)`` can take another value iff the *residual graph*
-of the suppressed arcs (every suppressed arc forwards, those with positive value also backwards)
-has a cycle through ``e``: a path ``v ⇝ u`` that does not use ``e`` itself, or, when ``f_e > 0``,
-a path ``u ⇝ v``. Otherwise its value is determined, i.e. recoverable. This is exact for real and
-for integer solutions alike, needs no LP solver, and does not depend on which consistent ``f`` is
-used. It is the sharp form of the rule of thumb "at least two suppressed cells per line", which is
-not sufficient in two dimensions (a suppressed cell can be a bridge between two otherwise
-protected blocks; a pattern can be pinned by zeros, which cannot decrease).
+What the intruder knows
+-----------------------
+The published figures, the additivity of the table, that counts are integers and, when zeros are
+shown (no ``suppress_zeros``), that a * never stands for 0: zeros are then never suppressed, not
+even secondarily, so every suppressed figure is at least 1 (`ProtectedTable.hidden_floor`; 0 when
+zeros are confidential). That floor turns ones into a risk that non-negativity alone does not show:
+two * in a line whose published figures fall 2 short of its total are both 1 (Langsrud 2024,
+"Secondary cell suppression by Gaussian elimination: an algorithm suitable for handling issues with
+zeros and singletons", PSD 2024, LNCS; the easySdcTable vignette "The problem of singletons and
+zeros"). The intruder is not told which * are primary, so no upper bound is assumed from the
+threshold.
 
-The attacker modelled knows the published figures, the additivity of the table and that counts
-are non-negative integers; not that a "*" hides a figure from 1 to ``threshold - 1``.
+The audit: feasibility intervals
+--------------------------------
+The feasibility interval ``[lo, hi]`` of a suppressed figure is the range it takes over every table
+consistent with what the intruder knows (Hundepool et al., *Statistical Disclosure Control*, Wiley
+2012, on protection levels and the intruder's a-priori bounds; sdcTable ``setBounds`` "lb",
+GaussSuppression ``ComputeIntervals(minVal = ...)`` compute it by linear programming). On the
+network no LP solver is needed. Let ``f`` be any consistent table (found from the published figures
+with a max-flow). Any other differs from it by a circulation ``d`` on the suppressed arcs with
+``f_a + d_a >= floor``, i.e. a flow in the *residual graph* of the suppressed arcs: each forward
+without bound, each backward with capacity ``f_a - floor``. So for ``e = (u → v)``, ``hi - f_e`` is
+the maximum flow from ``v`` to ``u`` in the residual graph of the other suppressed arcs (unbounded
+if a path of forward arcs joins them) and ``f_e - lo`` the maximum flow from ``u`` to ``v``, capped at
+``f_e - floor``. Max-flows of integer capacities are integral, and a difference of two integer
+tables splits into unit cycles that pass ``e`` at most once each, so the integer tables take every
+value from ``lo`` to ``hi`` and the real relaxation gives the same interval. A figure with
+``lo == hi`` is *recoverable* (`recoverable_cells`); the answer does not depend on which ``f`` is used.
+
+Protection levels
+-----------------
+Not being pinned is not enough for a small figure: an interval [3, 4] around a 4, or [1, 2] around
+a 1, tells nearly all. The rule of Statistics Norway's GaussSuppression for frequency tables
+(``PrimaryDefault(protectionIntervals = TRUE)``: "the upper bound must be at least 1 above the
+observed frequency, and the total interval width must be at least 2"), in the terms of Hundepool et
+al. an upper protection level of 1 and a sliding protection level of 2, applies to every
+primary-suppressed figure ``n``: ``hi >= n + UPPER_PROTECTION`` and ``hi - lo >= SLIDING_PROTECTION``.
+With the floor of 1 a suppressed 1 has ``lo = 1``, so it must be able to reach 3. A secondary figure
+needs only ``lo < hi``. The rule needs the true figures, so `protect()` enforces it; from the
+published figures alone, `recoverable_cells` is the audit. Example: [4, 1 | 5] with both cells
+suppressed leaves the 4 in [1, 4], at the top of its interval; a third non-zero figure, or else
+the total, has to go as well.
 
 Secondary suppression
 ---------------------
 1. The line rule (R3), to a fixpoint: every row, column, the row of column totals and the column
    of row totals is a line ``cells = total``. A line with exactly one suppressed member gives it
-   away by subtraction, so one more member is suppressed: a non-zero interior cell if there is
+   away by subtraction, so one more non-zero member is suppressed: an interior cell if there is
    one, preferring one whose other line also has a lone suppressed member, then the smallest;
-   only if none, a zero that is not pinned by a published zero total; only then another total
-   (never the grand total unless nothing else is left).
-2. The audit, to a fixpoint: for every suppressed arc that is still determined, the cheapest set
-   of published arcs whose suppression closes a residual cycle through it is found with Dijkstra
-   (costs compared lexicographically: grand total, other totals, zeros, then the sum of the values
-   hidden) and suppressed. Each round hides at least one more figure, and once everything but the
-   grand total is suppressed no figure of a table of two or more cells with a non-zero total is
-   determined, so the loop ends with an empty audit; the grand total itself is never needed.
+   only then another total (never the grand total unless nothing else is left).
+2. Widening, to a fixpoint: for every suppressed figure short of its rule, the table is moved
+   within the current pattern as far as that figure can go (a max-flow). If that is not far enough,
+   the cheapest published figures that let it go one further are found with Dijkstra over the
+   residual graph, published non-zero arcs costing (compared lexicographically: grand total, other
+   totals, then the sum of the values hidden) and suppressed arcs free, and are suppressed. Each
+   step widens that interval by at least 1. Once every non-zero figure is suppressed, each lies on
+   a cycle of forward arcs and is unbounded above, so the loop ends.
+3. A grand total hidden though not small is published again if the rule holds without it.
 """
 
 from __future__ import annotations
@@ -87,6 +117,13 @@ TOTAL: Final = "__total__"
 
 #: The single row of a one-dimensional table made by `protect_vector`.
 VECTOR_ROW: Final = "total"
+
+#: Protection levels of a primary-suppressed figure n (see "Protection levels"): its feasibility
+#: interval [lo, hi] must have hi >= n + UPPER_PROTECTION and hi - lo >= SLIDING_PROTECTION.
+UPPER_PROTECTION: Final = 1
+SLIDING_PROTECTION: Final = 2
+
+Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -139,13 +176,16 @@ class Cell:
 class ProtectedTable:
     rows: list[str]
     columns: list[str]
-    cells: dict[tuple[str, str], Cell]  # interior cells
+    cells: dict[Key, Cell]  # interior cells
     row_totals: dict[str, Cell]
     column_totals: dict[str, Cell]
     total: Cell
     notes: list[str] = field(default_factory=list)  # footnotes in plain language
+    # The least value a * can stand for, as any reader can tell: 1 when zeros are shown, because
+    # then no zero is ever suppressed; 0 when zeros may be suppressed too.
+    hidden_floor: int = 0
 
-    def get(self, key: tuple[str, str]) -> Cell:
+    def get(self, key: Key) -> Cell:
         """Any cell by its audit key: ``(row, column)``, ``(row, TOTAL)``, ``(TOTAL, column)`` or
         ``(TOTAL, TOTAL)``."""
         row, column = key
@@ -157,7 +197,7 @@ class ProtectedTable:
             return self.column_totals[column]
         return self.cells[key]
 
-    def audit_keys(self) -> list[tuple[str, str]]:
+    def audit_keys(self) -> list[Key]:
         """The audit keys of every cell, totals included."""
         return _Net(self.rows, self.columns).keys
 
@@ -165,9 +205,7 @@ class ProtectedTable:
 # -- public functions ---------------------------------------------------------------------------
 
 
-def protect(
-    counts: Mapping[tuple[str, str], int], rows: Sequence[str], columns: Sequence[str], policy: Policy
-) -> ProtectedTable:
+def protect(counts: Mapping[Key, int], rows: Sequence[str], columns: Sequence[str], policy: Policy) -> ProtectedTable:
     """Apply `policy` to a table of exact counts (missing ``(row, column)`` pairs count 0)."""
     net = _Net(rows, columns)
     values = net.true_values(counts)
@@ -175,11 +213,14 @@ def protect(
         return _table(net, values, set(), set(), [_("Exact figures: no disclosure control has been applied.")])
     if policy.method == "round":
         return _rounded(net, values, policy)
+    floor = 0 if policy.suppress_zeros else 1
     primary = {a for a in range(len(values)) if _is_primary(values[a], policy)} if net.rows and net.columns else set()
     suppressed = set(primary)
     _line_rule(net, values, suppressed)
-    _close_cycles(net, values, suppressed)
-    table = _table(net, values, suppressed, primary, _suppression_notes(net, policy, suppressed, primary))
+    _widen_all(net, values, suppressed, primary, floor)
+    _publish_grand_total_if_safe(net, values, suppressed, primary, floor)
+    notes = _suppression_notes(net, policy, suppressed, primary)
+    table = _table(net, values, suppressed, primary, notes, hidden_floor=floor)
     leaked = recoverable_cells(table)
     if leaked:  # a bug in this module, never a property of the data
         raise RuntimeError(f"secondary suppression left recoverable cells: {sorted(leaked)}")
@@ -193,41 +234,100 @@ def protect_vector(counts: Mapping[str, int], keys: Sequence[str], policy: Polic
     return protect({(VECTOR_ROW, k): n for k, n in counts.items()}, [VECTOR_ROW], keys, policy)
 
 
-def protect_rate(numerator: int, denominator: int, policy: Policy) -> float | None:
-    """``numerator / denominator`` as a percentage with one decimal (halves upwards), from the exact
-    counts; None (shown as "–") when the denominator is 0 or below ``policy.rate_min_denominator``.
+def published_rate(
+    table: ProtectedTable, numerator: Sequence[Key], denominator: Sequence[Key], policy: Policy
+) -> float | None:
+    """``sum(numerator) / sum(denominator)`` over figures of `table` (audit keys), as a percentage
+    with one decimal (halves upwards), computed from the figures as published: exact ones, or the
+    rounded ones under ``round``. None (shown as "–") when any of them is suppressed, or when the
+    denominator so computed is 0 or below ``policy.rate_min_denominator``.
 
-    Recognition rates (domain notes §1e): RRR = protect_rate(recognised, recognised + other +
-    rejected), TPR = protect_rate(recognised + other, same denominator)."""
+    So a published rate is a function of published figures and tells an intruder nothing more.
+    Recognition rates (domain notes §1e) over a table of flows: RRR has numerator [recognised] and
+    denominator [recognised, complementary, rejected]; TPR numerator [recognised, complementary]."""
+    shown: dict[Key, int] = {}
+    for key in [*numerator, *denominator]:
+        value = table.get(key).value
+        if value is None:
+            return None
+        shown[key] = value
+    top = sum(shown[key] for key in numerator)
+    bottom = sum(shown[key] for key in denominator)
+    if bottom == 0 or bottom < policy.rate_min_denominator:
+        return None
+    return _percentage(top, bottom)
+
+
+def protect_rate(numerator: int, denominator: int, policy: Policy) -> float | None:
+    """``numerator / denominator`` as a percentage, for a rate whose figures are not published
+    elsewhere: the two figures it rests on, ``numerator`` and ``denominator - numerator``, are
+    protected as a one-row table under `policy` and the rate is `published_rate` over that table.
+    So under ``suppress`` it is hidden when the numerator or its complement is small (a small
+    complement is a small count too: 98.0 % of 100 is 2 rejections), under ``round`` it is
+    computed from the rounded figures, and it is hidden when the denominator is below
+    ``policy.rate_min_denominator``."""
     for name, n in (("numerator", numerator), ("denominator", denominator)):
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise ValueError(f"{name} must be a non-negative integer, not {n!r}")
-    if denominator == 0 or denominator < policy.rate_min_denominator:
-        return None
-    tenths, remainder = divmod(1000 * numerator, denominator)
-    if 2 * remainder >= denominator:
-        tenths += 1
-    return tenths / 10
+    if numerator > denominator:
+        raise ValueError(f"numerator {numerator} is larger than denominator {denominator}")
+    parts = ["numerator", "rest"]
+    table = protect_vector({"numerator": numerator, "rest": denominator - numerator}, parts, policy)
+    return published_rate(table, [(VECTOR_ROW, "numerator")], [(VECTOR_ROW, p) for p in parts], policy)
 
 
 def rate_notes(policy: Policy) -> list[str]:
-    """The footnote for a table of rates made with `protect_rate`."""
+    """The footnotes for a table of rates made with `published_rate` or `protect_rate`."""
+    if policy.method == "round":
+        if policy.rate_min_denominator <= 1:
+            return [_("Rates are computed from the rounded figures.")]
+        return [
+            _("Rates are computed from the rounded figures and not shown (–) where those add up to fewer than %(n)d.")
+            % {"n": policy.rate_min_denominator}
+        ]
     if policy.rate_min_denominator <= 1:
-        return [_("Rates are computed from exact figures.")]
-    return [
-        _("Rates are computed from exact figures and not shown (–) where they rest on fewer than %(n)d cases.")
-        % {"n": policy.rate_min_denominator}
-    ]
+        notes = [_("Rates are computed from exact figures.")]
+    else:
+        notes = [
+            _("Rates are computed from exact figures and not shown (–) where they rest on fewer than %(n)d cases.")
+            % {"n": policy.rate_min_denominator}
+        ]
+    if policy.method == "suppress":
+        notes.append(_("Rates that rest on a figure shown as * are not shown either."))
+    return notes
 
 
-def recoverable_cells(table: ProtectedTable) -> set[tuple[str, str]]:
+def feasibility_intervals(table: ProtectedTable) -> dict[Key, tuple[int, int | None]]:
+    """The intruder's view of every suppressed cell, interior or total: the least and greatest
+    value it takes over all integer tables that agree with the published figures, add up, and give
+    every suppressed figure at least ``table.hidden_floor``; None for no greatest value.
+
+    Margins are keyed ``(row, TOTAL)``, ``(TOTAL, column)`` and ``(TOTAL, TOTAL)``. Raises
+    ValueError if the published figures are inconsistent (no such table exists)."""
+    net, flow, suppressed, floor = _intruder_view(table)
+    residual = _Residual(net, flow, suppressed, floor)
+    intervals: dict[Key, tuple[int, int | None]] = {}
+    for e in sorted(suppressed):
+        up = residual.slack(e, +1)
+        down = residual.slack(e, -1)
+        assert down is not None  # a decrease is capped by the floor
+        intervals[net.keys[e]] = (flow[e] - down, None if up is None else flow[e] + up)
+    return intervals
+
+
+def recoverable_cells(table: ProtectedTable) -> set[Key]:
     """The audit: the suppressed cells, interior or totals, whose value is uniquely determined by the
-    published figures, the additivity of the table and non-negativity (real or integer: the same).
+    published figures, the additivity of the table and the floor (``table.hidden_floor``): those
+    whose feasibility interval is a single value. Raises ValueError if the published figures are
+    inconsistent."""
+    net, flow, suppressed, floor = _intruder_view(table)
+    residual = _Residual(net, flow, suppressed, floor)
+    return {net.keys[e] for e in sorted(suppressed) if residual.slack(e, +1, 1) == 0 and residual.slack(e, -1, 1) == 0}
 
-    Margins are keyed ``(row, TOTAL)``, ``(TOTAL, column)`` and ``(TOTAL, TOTAL)``. A feasible table
-    is found from the published figures alone by a max-flow, then each suppressed arc is tested for
-    a residual cycle through it (see the module docstring). Raises ValueError if the published
-    figures are inconsistent (no non-negative table agrees with them)."""
+
+def _intruder_view(table: ProtectedTable) -> tuple[_Net, list[int], set[int], int]:
+    """The network of `table`, a consistent table found from its published figures alone, the
+    suppressed arcs, and the floor."""
     net = _Net(table.rows, table.columns)
     published: dict[int, int] = {}
     suppressed: set[int] = set()
@@ -239,18 +339,27 @@ def recoverable_cells(table: ProtectedTable) -> set[tuple[str, str]]:
             raise ValueError(f"published cell {key} has no non-negative value")
         else:
             published[a] = cell.value
-    flow = _feasible_flow(net, published, suppressed)
-    return {net.keys[a] for a in _determined(net, flow, suppressed)}
+    if type(table.hidden_floor) is not int or table.hidden_floor < 0:
+        raise ValueError(f"hidden_floor must be a non-negative integer, not {table.hidden_floor!r}")
+    return net, _feasible_flow(net, published, suppressed, table.hidden_floor), suppressed, table.hidden_floor
+
+
+def _percentage(numerator: int, denominator: int) -> float:
+    """A percentage with one decimal, halves upwards, from the exact fraction (no float rounding)."""
+    tenths, remainder = divmod(1000 * numerator, denominator)
+    if 2 * remainder >= denominator:
+        tenths += 1
+    return tenths / 10
 
 
 # -- the network --------------------------------------------------------------------------------
 
 _S, _T = 0, 1
 
-# Lexicographic cost of suppressing one more published figure: (grand total, other totals, zeros,
-# value hidden, figures hidden).
-Cost = tuple[int, int, int, int, int]
-_FREE: Final[Cost] = (0, 0, 0, 0, 0)
+# Lexicographic cost of suppressing one more published figure: (grand total, other totals, value
+# hidden, figures hidden).
+Cost = tuple[int, int, int, int]
+_FREE: Final[Cost] = (0, 0, 0, 0)
 
 
 class _Net:
@@ -267,7 +376,7 @@ class _Net:
         row_node = {r: 2 + i for i, r in enumerate(self.rows)}
         col_node = {c: 2 + len(self.rows) + j for j, c in enumerate(self.columns)}
         self.n_nodes = 2 + len(self.rows) + len(self.columns)
-        self.keys: list[tuple[str, str]] = []
+        self.keys: list[Key] = []
         self.ends: list[tuple[int, int]] = []
         self.kind: list[str] = []  # "cell", "margin" or "grand"
         for r in self.rows:
@@ -295,12 +404,12 @@ class _Net:
             for a in members:
                 self.lines_of[a].append(i)
 
-    def _arc(self, key: tuple[str, str], u: int, v: int, kind: str) -> None:
+    def _arc(self, key: Key, u: int, v: int, kind: str) -> None:
         self.keys.append(key)
         self.ends.append((u, v))
         self.kind.append(kind)
 
-    def true_values(self, counts: Mapping[tuple[str, str], int]) -> list[int]:
+    def true_values(self, counts: Mapping[Key, int]) -> list[int]:
         """Every arc's true value from the interior counts."""
         cells = {(r, c) for r in self.rows for c in self.columns}
         for key, n in counts.items():
@@ -322,61 +431,111 @@ class _Net:
     def cost(self, a: int, value: int) -> Cost:
         kind = self.kind[a]
         if kind == "grand":
-            return (1, 0, 0, value, 1)
+            return (1, 0, value, 1)
         if kind == "margin":
-            return (0, 1, 0, value, 1)
-        if value == 0:
-            return (0, 0, 1, 0, 1)
-        return (0, 0, 0, value, 1)
+            return (0, 1, value, 1)
+        return (0, 0, value, 1)
+
+    def grand_total_mirrors(self) -> list[int]:
+        """The grand total and the totals that are the same figure: the row total of a one-row
+        table, the column total of a one-column table."""
+        mirrors = [self.index[(TOTAL, TOTAL)]]
+        if len(self.rows) == 1:
+            mirrors.append(self.index[(self.rows[0], TOTAL)])
+        if len(self.columns) == 1:
+            mirrors.append(self.index[(TOTAL, self.columns[0])])
+        return mirrors
 
 
 def _is_primary(n: int, policy: Policy) -> bool:
     return 1 <= n < policy.threshold or (n == 0 and policy.suppress_zeros)
 
 
-def _residual_adjacency(net: _Net, flow: Mapping[int, int] | Sequence[int], arcs: set[int]) -> list[list]:
-    adjacency: list[list[tuple[int, int]]] = [[] for _ in range(net.n_nodes)]
-    for a in sorted(arcs):
-        u, v = net.ends[a]
-        adjacency[u].append((v, a))
-        if flow[a] > 0:
-            adjacency[v].append((u, a))
-    return adjacency
+class _Residual:
+    """The residual graph of the suppressed `arcs` around a consistent table `flow`, as a max-flow
+    network: for arc ``a`` edge ``2k`` runs along it without bound (the figure may rise) and edge
+    ``2k + 1`` against it with capacity ``flow[a] - floor`` (it may fall to the floor)."""
+
+    def __init__(self, net: _Net, flow: Sequence[int], arcs: set[int], floor: int) -> None:
+        self.net, self.flow, self.floor = net, flow, floor
+        self.to: list[int] = []
+        self.out: list[list[int]] = [[] for _ in range(net.n_nodes)]
+        self.edge: dict[int, int] = {}
+        rooms = []
+        for a in sorted(arcs):
+            room = flow[a] - floor
+            if room < 0:
+                raise ValueError(f"cell {net.keys[a]} is below the floor of {floor}")
+            u, v = net.ends[a]
+            self.edge[a] = len(self.to)
+            self.out[u].append(len(self.to))
+            self.to.append(v)
+            self.out[v].append(len(self.to))
+            self.to.append(u)
+            rooms.append(room)
+        self.rooms = rooms
+        # A finite max-flow is bounded by a cut of backward edges alone, so it never reaches this.
+        self.unbounded = sum(rooms) + 1
+
+    def slack(self, e: int, direction: int, limit: int | None = None) -> int | None:
+        """How far arc `e` can move up (`direction` +1) or down (-1) with every other suppressed arc
+        free and every published one fixed, stopping at `limit`; None: without bound."""
+        return self.moved(e, direction, limit)[0]
+
+    def moved(self, e: int, direction: int, limit: int | None) -> tuple[int | None, list[int]]:
+        """`slack`, and a consistent table in which `e` has moved that far (if bounded)."""
+        u, v = self.net.ends[e]
+        if direction < 0:
+            room = self.flow[e] - self.floor
+            limit = room if limit is None else min(limit, room)
+            source, sink = u, v
+        else:
+            source, sink = v, u
+        # Forward edges must outlast any limit too, or a path of them would look bounded.
+        without_bound = self.unbounded + (limit or 0)
+        capacity = [c for room in self.rooms for c in (without_bound, room)]
+        if e in self.edge:
+            capacity[self.edge[e]] = capacity[self.edge[e] + 1] = 0
+        total = 0
+        while limit is None or total < limit:
+            parent = {source: -1}
+            queue = deque([source])
+            while queue and sink not in parent:
+                node = queue.popleft()
+                for i in self.out[node]:
+                    if capacity[i] > 0 and self.to[i] not in parent:
+                        parent[self.to[i]] = i
+                        queue.append(self.to[i])
+            if sink not in parent:
+                break
+            path = []
+            node = sink
+            while node != source:
+                i = parent[node]
+                path.append(i)
+                node = self.to[i ^ 1]
+            push = min(capacity[i] for i in path)
+            if limit is not None:
+                push = min(push, limit - total)
+            for i in path:
+                capacity[i] -= push
+                capacity[i ^ 1] += push
+            total += push
+            if limit is None and total >= self.unbounded:
+                return None, list(self.flow)
+        table = list(self.flow)
+        for a, i in self.edge.items():
+            table[a] += capacity[i + 1] - self.rooms[i // 2]
+        table[e] = self.flow[e] + direction * total
+        return total, table
 
 
-def _reaches(adjacency: list[list[tuple[int, int]]], start: int, goal: int, skip: int) -> bool:
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt, a in adjacency[node]:
-            if a == skip or nxt in seen:
-                continue
-            if nxt == goal:
-                return True
-            seen.add(nxt)
-            queue.append(nxt)
-    return False
-
-
-def _is_determined(net: _Net, adjacency: list[list], flow, e: int) -> bool:
-    u, v = net.ends[e]
-    if _reaches(adjacency, v, u, skip=e):
-        return False  # e can increase
-    return not (flow[e] > 0 and _reaches(adjacency, u, v, skip=e))  # or decrease
-
-
-def _determined(net: _Net, flow, suppressed: set[int]) -> list[int]:
-    """The suppressed arcs that lie on no residual cycle, for a consistent table `flow`."""
-    adjacency = _residual_adjacency(net, flow, suppressed)
-    return [e for e in sorted(suppressed) if _is_determined(net, adjacency, flow, e)]
-
-
-def _feasible_flow(net: _Net, published: dict[int, int], suppressed: set[int]) -> dict[int, int]:
-    """Non-negative integer values for the suppressed arcs that, with the published ones, satisfy
-    every additivity equation (Edmonds–Karp on the uncapacitated transshipment problem)."""
-    excess = [0] * net.n_nodes  # published inflow - outflow: what the suppressed arcs must carry out
-    for a, n in published.items():
+def _feasible_flow(net: _Net, published: dict[int, int], suppressed: set[int], floor: int) -> list[int]:
+    """Integer values of at least `floor` for the suppressed arcs that, with the published ones,
+    satisfy every additivity equation (Edmonds–Karp on the uncapacitated transshipment problem for
+    what the suppressed arcs carry above the floor)."""
+    excess = [0] * net.n_nodes  # fixed inflow - outflow: what the suppressed arcs must carry out on top
+    for a, n in [*published.items(), *((a, floor) for a in suppressed)]:
         u, v = net.ends[a]
         excess[u] -= n
         excess[v] += n
@@ -413,7 +572,7 @@ def _feasible_flow(net: _Net, published: dict[int, int], suppressed: set[int]) -
                     parent[to[i]] = i
                     queue.append(to[i])
         if sink not in parent:
-            raise ValueError("the published figures are inconsistent: no non-negative table adds up to them")
+            raise ValueError("the published figures are inconsistent: no table within the known bounds adds up to them")
         path = []
         node = sink
         while node != source:
@@ -425,9 +584,11 @@ def _feasible_flow(net: _Net, published: dict[int, int], suppressed: set[int]) -
             capacity[i] -= push
             capacity[i ^ 1] += push
         flowed += push
-    flow = dict(published)
+    flow = [0] * len(net.keys)
+    for a, n in published.items():
+        flow[a] = n
     for a, i in edge_of.items():
-        flow[a] = capacity[i ^ 1]
+        flow[a] = floor + capacity[i ^ 1]
     return flow
 
 
@@ -435,14 +596,11 @@ def _feasible_flow(net: _Net, published: dict[int, int], suppressed: set[int]) -
 
 
 def _line_rule(net: _Net, values: list[int], suppressed: set[int]) -> None:
-    """R3: no line may have exactly one suppressed member. Iterates to a fixpoint."""
+    """R3: no line may have exactly one suppressed member. Iterates to a fixpoint. A zero is never a
+    partner: it is published (see "What the intruder knows"), or already suppressed as primary."""
 
     def count(line: int) -> int:
         return sum(1 for a in net.lines[line][0] if a in suppressed)
-
-    def pinned_zero(a: int) -> bool:
-        # A zero in a line whose total is a published zero is known anyway: hiding it protects nothing.
-        return any((total := net.lines[line][1]) not in suppressed and values[total] == 0 for line in net.lines_of[a])
 
     changed = True
     while changed:
@@ -452,18 +610,9 @@ def _line_rule(net: _Net, values: list[int], suppressed: set[int]) -> None:
                 continue
             candidates = []
             for a in members:
-                if a in suppressed:
+                if a in suppressed or values[a] == 0:
                     continue
-                kind = net.kind[a]
-                if kind == "cell":
-                    if values[a] > 0:
-                        tier = 0
-                    elif pinned_zero(a):
-                        continue
-                    else:
-                        tier = 1
-                else:
-                    tier = 2 if kind == "margin" else 3
+                tier = {"cell": 0, "margin": 1, "grand": 2}[net.kind[a]]
                 (other,) = (line for line in net.lines_of[a] if line != i)
                 candidates.append((tier, 0 if count(other) == 1 else 1, values[a], a))
             if candidates:
@@ -471,42 +620,80 @@ def _line_rule(net: _Net, values: list[int], suppressed: set[int]) -> None:
                 changed = True
 
 
-def _close_cycles(net: _Net, values: list[int], suppressed: set[int]) -> None:
-    """Suppress the cheapest completions until no suppressed arc is determined."""
+def _requirement(a: int, primary: set[int]) -> tuple[int, int]:
+    """How far above the true figure the feasibility interval of arc `a` must reach, and how wide it
+    must be (see "Protection levels")."""
+    return (UPPER_PROTECTION, SLIDING_PROTECTION) if a in primary else (0, 1)
+
+
+def _meets(residual: _Residual, a: int, primary: set[int]) -> bool:
+    up_needed, width = _requirement(a, primary)
+    up = residual.slack(a, +1, width) or 0
+    if up < up_needed:
+        return False
+    return up >= width or up + (residual.slack(a, -1, width - up) or 0) >= width
+
+
+def _shortfalls(net: _Net, values: list[int], suppressed: set[int], primary: set[int], floor: int) -> list[int]:
+    residual = _Residual(net, values, suppressed, floor)
+    return [a for a in sorted(suppressed) if not _meets(residual, a, primary)]
+
+
+def _widen_all(net: _Net, values: list[int], suppressed: set[int], primary: set[int], floor: int) -> None:
+    """Suppress more figures until every suppressed one meets its rule."""
+    while short := _shortfalls(net, values, suppressed, primary, floor):
+        for a in short:
+            _widen(net, values, suppressed, primary, floor, a)
+
+
+def _widen(net: _Net, values: list[int], suppressed: set[int], primary: set[int], floor: int, a: int) -> None:
+    """Suppress the cheapest figures that let arc `a` move far enough, one step at a time."""
+    up_needed, width = _requirement(a, primary)
     while True:
-        determined = _determined(net, values, suppressed)
-        if not determined:
+        residual = _Residual(net, values, suppressed, floor)
+        up, highest = residual.moved(a, +1, width)
+        assert up is not None  # bounded by the limit
+        if up >= width:
             return
-        for e in determined:
-            adjacency = _residual_adjacency(net, values, suppressed)
-            if not _is_determined(net, adjacency, values, e):
-                continue  # an earlier completion in this round protected it too
-            completion = _cheapest_completion(net, values, suppressed, e)
-            if completion is None:  # pragma: no cover - impossible for a table with rows and columns
-                raise RuntimeError(f"cell {net.keys[e]} cannot be protected")
-            suppressed.update(completion)
+        options = [_cheapest_extension(net, values, highest, suppressed, floor, a, +1)]
+        if up >= up_needed:
+            down, lowest = residual.moved(a, -1, width - up)
+            assert down is not None
+            if up + down >= width:
+                return
+            if lowest[a] > floor:
+                options.append(_cheapest_extension(net, values, lowest, suppressed, floor, a, -1))
+        found = [option for option in options if option is not None]
+        if not found:  # pragma: no cover - with every non-zero figure suppressed, a rises without bound
+            raise RuntimeError(f"cell {net.keys[a]} cannot be protected")
+        _cost, arcs = min(found)
+        added = [x for x in arcs if x not in suppressed]
+        if not added:  # pragma: no cover - the move above went as far as the suppressed arcs allow
+            raise RuntimeError(f"no progress protecting cell {net.keys[a]}")
+        suppressed.update(added)
 
 
-def _cheapest_completion(net: _Net, values: list[int], suppressed: set[int], e: int) -> list[int] | None:
-    """The cheapest published arcs whose suppression puts `e` on a residual cycle."""
+def _cheapest_extension(
+    net: _Net, values: list[int], table: list[int], suppressed: set[int], floor: int, e: int, direction: int
+) -> tuple[Cost, list[int]] | None:
+    """The cheapest path that moves arc `e` one unit further in `direction` from the consistent
+    `table`, through suppressed arcs (free) and published non-zero ones (at a cost)."""
     adjacency: list[list[tuple[int, int, Cost]]] = [[] for _ in range(net.n_nodes)]
     for a in range(len(net.keys)):
         if a == e:
             continue
+        if a in suppressed:
+            cost, room = _FREE, table[a] - floor
+        elif values[a] == 0:
+            continue  # zeros stay published
+        else:
+            cost, room = net.cost(a, values[a]), values[a] - floor
         u, v = net.ends[a]
-        cost = _FREE if a in suppressed else net.cost(a, values[a])
         adjacency[u].append((v, a, cost))
-        if values[a] > 0:
+        if room > 0:
             adjacency[v].append((u, a, cost))
     u, v = net.ends[e]
-    options = [_dijkstra(adjacency, v, u)]
-    if values[e] > 0:
-        options.append(_dijkstra(adjacency, u, v))
-    found = [option for option in options if option is not None]
-    if not found:
-        return None
-    _cost, arcs = min(found)
-    return sorted(a for a in arcs if a not in suppressed)
+    return _dijkstra(adjacency, v, u) if direction > 0 else _dijkstra(adjacency, u, v)
 
 
 def _dijkstra(adjacency: list[list[tuple[int, int, Cost]]], start: int, goal: int) -> tuple[Cost, list[int]] | None:
@@ -534,10 +721,25 @@ def _dijkstra(adjacency: list[list[tuple[int, int, Cost]]], start: int, goal: in
     return None
 
 
+def _publish_grand_total_if_safe(
+    net: _Net, values: list[int], suppressed: set[int], primary: set[int], floor: int
+) -> None:
+    """Widening takes the grand total only when nothing cheaper helps at that moment; figures
+    suppressed later may have made it unnecessary, and the headline figure is worth a re-check."""
+    mirrors = set(net.grand_total_mirrors())
+    if not mirrors <= suppressed or mirrors & primary:
+        return
+    trial = suppressed - mirrors
+    if not _shortfalls(net, values, trial, primary, floor):
+        suppressed.difference_update(mirrors)
+
+
 # -- building the published table ---------------------------------------------------------------
 
 
-def _table(net: _Net, values: list[int], suppressed: set[int], primary: set[int], notes: list[str]) -> ProtectedTable:
+def _table(
+    net: _Net, values: list[int], suppressed: set[int], primary: set[int], notes: list[str], hidden_floor: int = 0
+) -> ProtectedTable:
     def cell(a: int) -> Cell:
         if a in suppressed:
             return Cell(None, suppressed=True, primary=a in primary)
@@ -552,6 +754,7 @@ def _table(net: _Net, values: list[int], suppressed: set[int], primary: set[int]
         column_totals={c: cell(index[(TOTAL, c)]) for c in net.columns},
         total=cell(index[(TOTAL, TOTAL)]),
         notes=notes,
+        hidden_floor=hidden_floor,
     )
 
 

@@ -12,11 +12,18 @@ from typing import Any
 
 from panah.geo.models import Region
 from panah.stats import selectors
-from panah.stats.disclosure import Policy, ProtectedTable, protect, protect_rate, protect_vector
+from panah.stats.disclosure import VECTOR_ROW, Policy, ProtectedTable, protect, protect_vector, published_rate
 from panah.stats.selectors import AGE_GROUPS, FLOWS, POPULATION_TYPES, Cube
 
 SEX_LABELS = {"F": "F", "M": "M", "X": "X", "": "unknown"}
 UNKNOWN_ORIGIN = "unknown"
+
+# UNHCR recognition rates (domain notes §1e): shares of substantive decisions, otherwise closed left out.
+SUBSTANTIVE = ("recognised", "complementary_protection", "rejected")
+RATES = {
+    "refugee_recognition_rate": (("recognised",), SUBSTANTIVE),
+    "total_recognition_rate": (("recognised", "complementary_protection"), SUBSTANTIVE),
+}
 
 
 @dataclass(frozen=True)
@@ -118,19 +125,23 @@ def flow_tables(cube: Cube, policy: Policy) -> dict[str, Any]:
     for (flow, origin), n in cube.margin("flow", "origin").items():
         by_origin[(flow, origin or UNKNOWN_ORIGIN)] += n
     by_region = cube.margin("flow", "region")
-    rates = selectors.recognition_rates(totals)
-    substantive = totals["recognised"] + totals["complementary_protection"] + totals["rejected"]
+    flow_total = protect_vector(totals, FLOWS, policy)
     return {
-        "flow_total": _vector_as_json(protect_vector(totals, FLOWS, policy)),
+        "flow_total": _vector_as_json(flow_total),
         "flow_by_origin": _two_way(by_origin, FLOWS, _columns(by_origin, 1), policy),
         "flow_by_region": _two_way(by_region, FLOWS, _columns(by_region, 1, region_order()), policy),
-        "rates": {
-            "refugee_recognition_rate": protect_rate(totals["recognised"], substantive, policy)
-            if rates["refugee_recognition_rate"] is not None else None,
-            "total_recognition_rate": protect_rate(totals["recognised"] + totals["complementary_protection"], substantive, policy)
-            if rates["total_recognition_rate"] is not None else None,
-        },
-    }  # fmt: skip
+        "rates": published_recognition_rates(flow_total, policy),
+    }
+
+
+def published_recognition_rates(flow_total: ProtectedTable, policy: Policy) -> dict[str, float | None]:
+    """The recognition rates over the protected flow totals, from the figures as published there: a
+    rate resting on a figure shown as * would be one more equation for working it out, so it is not
+    shown either (`published_rate`)."""
+    return {
+        name: published_rate(flow_total, [(VECTOR_ROW, f) for f in top], [(VECTOR_ROW, f) for f in bottom], policy)
+        for name, (top, bottom) in RATES.items()
+    }
 
 
 def region_order() -> list[str]:
