@@ -12,7 +12,15 @@ from typing import Any
 
 from panah.geo.models import Region
 from panah.stats import selectors
-from panah.stats.disclosure import VECTOR_ROW, Policy, ProtectedTable, protect, protect_vector, published_rate
+from panah.stats.disclosure import (
+    TOTAL,
+    VECTOR_ROW,
+    Policy,
+    ProtectedTable,
+    TableCounts,
+    protect_linked,
+    published_rate,
+)
 from panah.stats.selectors import AGE_GROUPS, FLOWS, POPULATION_TYPES, Cube
 
 SEX_LABELS = {"F": "F", "M": "M", "X": "X", "": "unknown"}
@@ -86,9 +94,12 @@ def _vector_as_json(table: ProtectedTable) -> dict[str, Any]:
     return result
 
 
-def _two_way(margin: Counter, rows: Sequence[str], columns: Sequence[str], policy: Policy) -> dict[str, Any]:
-    counts = {(r, c): margin.get((r, c), 0) for r in rows for c in columns}
-    return _as_json(protect(counts, rows, columns, policy))
+def _two_way(margin: Counter, rows: Sequence[str], columns: Sequence[str]) -> TableCounts:
+    return TableCounts({(r, c): margin.get((r, c), 0) for r in rows for c in columns}, rows, columns)
+
+
+def _vector(counts: dict[str, int], keys: Sequence[str]) -> TableCounts:
+    return TableCounts({(VECTOR_ROW, k): counts.get(k, 0) for k in keys}, [VECTOR_ROW], keys)
 
 
 def _columns(margin: Counter, position: int, order: Sequence[str] | None = None) -> list[str]:
@@ -96,6 +107,32 @@ def _columns(margin: Counter, position: int, order: Sequence[str] | None = None)
     if order is not None:
         return [value for value in order if value in present]
     return sorted(present)
+
+
+def _with_margins(totals: TableCounts, breakdowns: Sequence[TableCounts], policy: Policy) -> list[ProtectedTable]:
+    """A totals vector and the two-way tables whose rows it totals, protected together: each of its
+    figures is the row total of every breakdown, and its total their grand total, so a figure hidden
+    in one is hidden in all, and no combination of them gives one away (`protect_linked`). A
+    breakdown whose total differs (a column left out) shares nothing with the vector."""
+    keys = totals.columns
+    tables = [totals, *breakdowns]
+    grand = sum(totals.counts.values())
+
+    def row_total(table: TableCounts, row: str) -> int:
+        return sum(table.counts.get((row, c), 0) for c in table.columns)
+
+    links = []
+    for key in keys:
+        n = totals.counts.get((VECTOR_ROW, key), 0)
+        links.append(
+            [(0, (VECTOR_ROW, key)), (0, (TOTAL, key))]
+            + [(i, (key, TOTAL)) for i, t in enumerate(breakdowns, 1) if row_total(t, key) == n]
+        )
+    links.append(
+        [(0, (TOTAL, TOTAL)), (0, (VECTOR_ROW, TOTAL))]
+        + [(i, (TOTAL, TOTAL)) for i, t in enumerate(breakdowns, 1) if sum(t.counts.values()) == grand]
+    )
+    return protect_linked(tables, links, policy)
 
 
 def stock_tables(cube: Cube, policy: Policy) -> dict[str, Any]:
@@ -109,27 +146,46 @@ def stock_tables(cube: Cube, policy: Policy) -> dict[str, Any]:
     for (population, sex, age), n in relabelled.margin("population_type", "sex", "age_group").items():
         sex_age[(population, f"{sex} {age}")] += n
     sex_age_columns = [f"{s} {a}" for s in ("F", "M", "X", "unknown") for a in AGE_GROUPS]
+    vector, origin, sex_age_table, region = _with_margins(
+        _vector({p: totals.get((p,), 0) for p in POPULATION_TYPES}, POPULATION_TYPES),
+        [
+            _two_way(by_origin, POPULATION_TYPES, _columns(by_origin, 1)),
+            _two_way(sex_age, POPULATION_TYPES, _columns(sex_age, 1, sex_age_columns)),
+            _two_way(by_region, POPULATION_TYPES, _columns(by_region, 1, region_order())),
+        ],
+        policy,
+    )
     return {
-        "stock_total": _vector_as_json(
-            protect_vector({p: totals.get((p,), 0) for p in POPULATION_TYPES}, POPULATION_TYPES, policy)
-        ),
-        "stock_by_origin": _two_way(by_origin, POPULATION_TYPES, _columns(by_origin, 1), policy),
-        "stock_by_sex_age": _two_way(sex_age, POPULATION_TYPES, _columns(sex_age, 1, sex_age_columns), policy),
-        "stock_by_region": _two_way(by_region, POPULATION_TYPES, _columns(by_region, 1, region_order()), policy),
+        "stock_total": _vector_as_json(vector),
+        "stock_by_origin": _as_json(origin),
+        "stock_by_sex_age": _as_json(sex_age_table),
+        "stock_by_region": _as_json(region),
     }
 
 
+# "Undetermined nationality resolved" is the sum of its two parts, which are published: published
+# beside them it would give a hidden part away by subtraction. Readers add the two parts.
+PUBLISHED_FLOWS = [f for f in FLOWS if f != "undetermined_resolved"]
+
+
 def flow_tables(cube: Cube, policy: Policy) -> dict[str, Any]:
-    totals = selectors.flow_totals(cube)
     by_origin = Counter()
     for (flow, origin), n in cube.margin("flow", "origin").items():
         by_origin[(flow, origin or UNKNOWN_ORIGIN)] += n
     by_region = cube.margin("flow", "region")
-    flow_total = protect_vector(totals, FLOWS, policy)
+    flow_total, origin, region = _with_margins(
+        _vector(selectors.flow_totals(cube), PUBLISHED_FLOWS),
+        [
+            _two_way(by_origin, PUBLISHED_FLOWS, _columns(by_origin, 1)),
+            _two_way(by_region, PUBLISHED_FLOWS, _columns(by_region, 1, region_order())),
+        ],
+        policy,
+    )
     return {
         "flow_total": _vector_as_json(flow_total),
-        "flow_by_origin": _two_way(by_origin, FLOWS, _columns(by_origin, 1), policy),
-        "flow_by_region": _two_way(by_region, FLOWS, _columns(by_region, 1, region_order()), policy),
+        "flow_by_origin": _as_json(origin),
+        "flow_by_region": _as_json(region),
+        # From the jointly protected totals: a rate rests only on figures published in every table.
         "rates": published_recognition_rates(flow_total, policy),
     }
 

@@ -241,7 +241,7 @@ def present(figures: dict[str, Any]) -> dict[str, Any]:
         "by_origin": by_origin,
         "by_region": by_region,
         "by_sex_age": by_sex_age,
-        "flow_totals": [{"label": FLOW_LABELS[f], "value": flows["totals"].get(f)} for f in FLOWS],
+        "flow_totals": [{"label": FLOW_LABELS[f], "value": flows["totals"][f]} for f in FLOWS if f in flows["totals"]],
         "flow_period": {
             "start": dt.date.fromisoformat(flows["period"]["from"]),
             "end": dt.date.fromisoformat(flows["period"]["to"]),
@@ -287,15 +287,19 @@ def policy_notes(policy: Policy) -> list[str]:
     return notes + rate_notes(policy)
 
 
-def stock_over_time(parameters: Parameters) -> dict[str, Any]:
+def stock_over_time(parameters: Parameters, figures: dict[str, Any]) -> dict[str, Any]:
     """Stock by population type on 1 January of each of the last ten years and on the "as of" date,
-    protected like the headline figures: one query per date."""
+    protected like the headline figures: one query per date. The "as of" point is the headline
+    itself (`figures`), protected together with the tables that share its totals."""
     dates = [dt.date(parameters.as_of.year - n, 1, 1) for n in range(10, -1, -1)]
     dates = [d for d in dates if d < parameters.as_of] + [parameters.as_of]
     regions = list(parameters.regions) if parameters.regions is not None else None
     points = []
     with unscoped("aggregate statistics"):
         for day in dates:
+            if day == parameters.as_of:
+                points.append({"date": day.isoformat(), "values": [figures["stock"][p] for p in POPULATION_TYPES]})
+                continue
             cube = selectors.stock_cube(as_of=day, known_on=parameters.known_on, regions=regions)
             totals = selectors.stock_totals(cube)
             protected = protect_vector(totals, POPULATION_TYPES, parameters.policy)
@@ -333,7 +337,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "parameters": parameters,
         "figures": figures,
         "view": present(figures),
-        "over_time": stock_over_time(parameters),
+        "over_time": stock_over_time(parameters, figures),
         "region_names": _names(list(regions), Region) if regions is not None else None,
         "csv_url": f"{reverse('stats:download_csv')}?{query}" if query else reverse("stats:download_csv"),
         "xlsx_url": f"{reverse('stats:download_xlsx')}?{query}" if query else reverse("stats:download_xlsx"),
