@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", audit_log, name="audit_log"),
     path("stats/", include("panah.stats.urls")),
     path("jobs/", include("panah.jobs.urls")),
+    path("duplicates/", include("panah.matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

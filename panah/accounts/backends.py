@@ -40,5 +40,7 @@ class ScopedPermissionBackend:
 def _any_role_allows(user: Any, action: str) -> bool:
     from panah.accounts.models import Membership
 
-    roles = Membership.objects.active().filter(user=user).values_list("role", flat=True)
-    return any(role_allows(role, action) for role in roles)
+    # Read once per user object (one request): the menu alone asks for several actions.
+    if not hasattr(user, "_panah_active_roles"):
+        user._panah_active_roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+    return any(role_allows(role, action) for role in user._panah_active_roles)

@@ -32,7 +32,10 @@ A = Action
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset({A.VIEW_PERSON}),
     Role.REGISTRAR: frozenset({A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON}),
-    Role.DECISION_OFFICER: frozenset({A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.VIEW_STATISTICS}),
+    # Merging joins two legal files and may need a timeline corrected first: the decision officer's job.
+    Role.DECISION_OFFICER: frozenset(
+        {A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.VIEW_STATISTICS, A.MERGE_PERSONS}
+    ),
     Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON, A.VIEW_SENSITIVE_NEEDS}),
     # The statistician sees aggregates only: no action on personal data at all.
     Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS}),

@@ -25,6 +25,8 @@ from panah.registry.names import canonical, latin_key, skeleton
 PARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at", "az", "bin", "ibn", "bint", "binti"})
 # Compound given names whose parts are written together or apart: the joined form is canonical.
 COMPOUND_HEADS = frozenset({"abdul", "abdel", "abdol", "abdu", "abd", "nur", "gul", "mohammad", "muhammad"})
+# ... and the tails that join the word before them ("Zabih ullah", "ذبیح الله", "Nasr uddin").
+COMPOUND_TAILS = frozenset({"allah", "alla", "ullah", "ulla", "alala", "uddin", "addin", "iddin"})
 # Suffixes removed from the end of a word (longest first), leaving at least three letters.
 PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "uly", "uli", "ulu", "kyzy", "kizi", "qizi",
                        "ogly", "oglu", "ugli", "zada", "zade", "zoda", "zadeh")  # fmt: skip
@@ -46,7 +48,7 @@ def _joined_compounds(words: list[str]) -> list[str]:
     """ "Abdul Rahman" and "Abdulrahman" read the same: a head word joins the word after it."""
     result: list[str] = []
     for word in words:
-        if result and result[-1] in COMPOUND_HEADS and word not in COMPOUND_HEADS:
+        if result and (word in COMPOUND_TAILS or (result[-1] in COMPOUND_HEADS and word not in COMPOUND_HEADS)):
             result[-1] = canonical(result[-1] + word)
         else:
             result.append(word)

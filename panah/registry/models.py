@@ -83,6 +83,18 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when this record was merged into another as a duplicate (panah.matching.services.merge):
+    # the record stays, with its registration number, so that number resolves to the survivor;
+    # everything recorded about the person now belongs to the survivor. Cleared by unmerge.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     objects = ScopedManager()
 
@@ -105,6 +117,9 @@ class Person(models.Model):
                 | Q(birth_date_precision="month", birth_date__day=1)
                 | Q(birth_date_precision="year", birth_date__day=1, birth_date__month=1),
                 name="person_birth_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("pk")), name="person_not_merged_into_itself"
             ),
         ]
 

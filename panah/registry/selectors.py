@@ -34,22 +34,35 @@ class SearchResult:
     more: bool = False  # more persons matched than are shown
 
 
-def person_list_queryset() -> QuerySet[Person]:
-    """What a list of persons shows: names, region and origin in a fixed number of queries."""
+# A record merged into a record that was itself merged later: how far a number is followed.
+MAX_MERGE_CHAIN = 10
+
+
+def _with_names() -> QuerySet[Person]:
     return Person.objects.select_related("region", "country_of_origin").prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("position", "id"))
     )
 
 
+def person_list_queryset() -> QuerySet[Person]:
+    """What a list of persons shows: names, region and origin in a fixed number of queries.
+
+    Records merged into another as duplicates are left out: their survivor stands for them."""
+    return _with_names().filter(merged_into__isnull=True)
+
+
 def get_person(registration_number: str) -> Person:
-    """The person with this number inside the open scope; 404 alike for "no such" and "not yours"."""
-    person = (
-        person_list_queryset()
-        .select_related("organisation", "birth_country", "citizenship")
-        .filter(registration_number=registration_number)
-        .first()
-    )
-    if person is None:
+    """The person with this number inside the open scope; 404 alike for "no such" and "not yours".
+
+    The number of a record merged into another resolves to the surviving record (when the open scope
+    covers it), so old certificates and files that quote it still lead to the person."""
+    persons = _with_names().select_related("organisation", "birth_country", "citizenship")
+    person = persons.filter(registration_number=registration_number).first()
+    for _step in range(MAX_MERGE_CHAIN):
+        if person is None or person.merged_into_id is None:
+            break
+        person = persons.filter(pk=person.merged_into_id).first()
+    if person is None or person.merged_into_id is not None:
         raise Http404(_("No person with that registration number."))
     return person
 
@@ -186,11 +199,12 @@ def search_persons(query: str, *, limit: int = 25) -> SearchResult:
     number = REGISTRATION_NUMBER.match(compact)
     if number:
         canonical = f"PN-{number.group(1)}-{number.group(2)}"
-        for pk in Person.objects.filter(registration_number=canonical).values_list("pk", flat=True):
-            ordered.setdefault(pk, "registration number")
+        # A merged-away number finds the record it was merged into (one step; get_person follows more).
+        for pk, into in Person.objects.filter(registration_number=canonical).values_list("pk", "merged_into_id"):
+            ordered.setdefault(into or pk, "registration number")
     if compact.isdigit() and len(compact) == 12:
-        for pk in Person.objects.filter(iin=compact).values_list("pk", flat=True)[:limit]:
-            ordered.setdefault(pk, "IIN")
+        for pk, into in Person.objects.filter(iin=compact).values_list("pk", "merged_into_id")[:limit]:
+            ordered.setdefault(into or pk, "IIN")
     if any(ch.isdigit() for ch in compact) and len(compact) >= 4:
         for pk in Document.objects.filter(number_key=compact).values_list("person_id", flat=True)[:limit]:
             ordered.setdefault(pk, "document number")

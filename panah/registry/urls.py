@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("search/", views.search, name="search"),
     path("new/", views.person_register, name="register"),
+    path("new/check/", views.register_check, name="register_check"),
     path("<str:number>/", views.person_detail, name="person"),
     path("<str:number>/edit/", views.person_edit, name="edit"),
     path("<str:number>/documents/new/", views.add_document, name="add_document"),

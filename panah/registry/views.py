@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from panah.accounts.models import Organisation
 from panah.accounts.roles import Action
@@ -18,6 +20,7 @@ from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.geo.models import Region
+from panah.matching import online
 from panah.registry import selectors, services
 from panah.registry.forms import (
     AddressForm,
@@ -53,6 +56,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
     person = selectors.view_person(by=request.user, registration_number=number)
+    if person.registration_number != number:  # a number merged into another record
+        return redirect("registry:person", number=person.registration_number)
     today = timezone.localdate()
     events = timeline(person)
     may_see_sensitive = request.user.has_perm("panah.view_sensitive_needs", person)
@@ -98,6 +103,26 @@ def _registering_organisation(request: HttpRequest, organisations: list[Organisa
     return next((o for o in organisations if scope.covers(o.pk, region.pk)), organisations[0])
 
 
+DUPLICATE_DECISIONS = [
+    ("different", gettext_lazy("None of these is the person: register a new person")),
+    ("unsure", gettext_lazy("I am not sure: register, and ask a reviewer to compare")),
+]
+
+
+def _duplicate_decision(request: HttpRequest, candidates: list) -> tuple[str, str]:
+    """The registrar's decision on the candidates shown, and an error when there is none yet.
+
+    The decision holds only for the candidates it was made on: if the entries changed and other
+    candidates appear, the registrar decides again."""
+    if not candidates:
+        return "", ""
+    shown = ",".join(str(c.person.pk) for c in candidates)
+    decision = request.POST.get("duplicate_decision", "")
+    if request.POST.get("duplicate_shown") != shown or decision not in dict(DUPLICATE_DECISIONS):
+        return "", _("This person may already be registered. Compare the records below and say what you decided.")
+    return decision, ""
+
+
 @login_required
 def person_register(request: HttpRequest) -> HttpResponse:
     organisations, regions = _registration_context(request)
@@ -108,31 +133,41 @@ def person_register(request: HttpRequest) -> HttpResponse:
     document_form = DocumentForm(data, prefix="document")
     consent_form = ConsentForm(data, prefix="consent")
     forms = [names_form, person_form, address_form, document_form, consent_form]
+    candidates: list = []
+    duplicate_error = ""
     if request.method == "POST" and all(f.is_valid() for f in forms):
-        try:
-            person = services.register_person(
-                by=request.user,
-                organisation=_registering_organisation(request, organisations, address_form.cleaned_data["region"]),
-                person=person_form.person_values(),
-                names=names_form.name_values(),
-                address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},
-                documents=document_form.document_values(),
-            )
-        except ValidationError as error:
-            fields = {name: form for form in forms for name in form.fields}
-            apply_service_errors(error, fields)
-        else:
-            if consent_form.cleaned_data.get("consent_purpose"):
-                Consent.objects.create(
-                    person=person,
-                    purpose=consent_form.cleaned_data["consent_purpose"],
-                    legal_basis=consent_form.cleaned_data.get("consent_basis") or Consent.LegalBasis.CONSENT,
-                    given_on=timezone.localdate(),
-                    language=request.LANGUAGE_CODE,
-                    taken_by=request.user,
+        person_values = person_form.person_values()
+        names = names_form.name_values()
+        documents = document_form.document_values()
+        candidates = online.check(online.registration_records(names, person_values, documents), by=request.user)
+        decision, duplicate_error = _duplicate_decision(request, candidates)
+        if not duplicate_error:
+            try:
+                person = services.register_person(
+                    by=request.user,
+                    organisation=_registering_organisation(request, organisations, address_form.cleaned_data["region"]),
+                    person=person_values,
+                    names=names,
+                    address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},
+                    documents=documents,
                 )
-            messages.success(request, _("Registered %(number)s.") % {"number": person.registration_number})
-            return redirect("registry:person", number=person.registration_number)
+            except ValidationError as error:
+                fields = {name: form for form in forms for name in form.fields}
+                apply_service_errors(error, fields)
+            else:
+                if candidates:
+                    online.record_decision(by=request.user, person=person, candidates=candidates, decision=decision)
+                if consent_form.cleaned_data.get("consent_purpose"):
+                    Consent.objects.create(
+                        person=person,
+                        purpose=consent_form.cleaned_data["consent_purpose"],
+                        legal_basis=consent_form.cleaned_data.get("consent_basis") or Consent.LegalBasis.CONSENT,
+                        given_on=timezone.localdate(),
+                        language=request.LANGUAGE_CODE,
+                        taken_by=request.user,
+                    )
+                messages.success(request, _("Registered %(number)s.") % {"number": person.registration_number})
+                return redirect("registry:person", number=person.registration_number)
     return render(
         request,
         "registry/person_form.html",
@@ -145,7 +180,47 @@ def person_register(request: HttpRequest) -> HttpResponse:
             "document_form": document_form,
             "consent_form": consent_form,
             "error_forms": [f for f in forms if f.errors],
+            "duplicates": _duplicates_context(candidates, duplicate_error, request.POST.get("duplicate_decision", "")),
+            "check_url": reverse("registry:register_check"),
         },
+    )
+
+
+def _duplicates_context(candidates: list, error: str, decision: str) -> dict[str, Any]:
+    return {
+        "candidates": candidates,
+        "shown": ",".join(str(c.person.pk) for c in candidates),
+        "error": error,
+        "choices": DUPLICATE_DECISIONS,
+        "decision": decision,
+    }
+
+
+@login_required
+def register_check(request: HttpRequest) -> HttpResponse:
+    """The duplicate check as the registrar types (htmx): candidates for what the form holds so far.
+
+    Invalid or missing fields are left out; nothing is saved. The same check runs again on saving,
+    so the page works without JavaScript too."""
+    _registration_context(request)  # the same right as registering
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    names_form = NamesForm(request.POST, prefix="name")
+    person_form = PersonFieldsForm(request.POST, prefix="person")
+    document_form = DocumentForm(request.POST, prefix="document")
+    candidates = []
+    if names_form.is_valid():
+        person_form.is_valid()
+        document_form.is_valid()
+        person_values = person_form.person_values() if not person_form.errors.get("birth") else {}
+        documents = document_form.document_values() if not document_form.errors else []
+        candidates = online.check(
+            online.registration_records(names_form.name_values(), person_values, documents), by=request.user
+        )
+    return render(
+        request,
+        "registry/_duplicates.html",
+        {"duplicates": _duplicates_context(candidates, "", request.POST.get("duplicate_decision", ""))},
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from panah.accounts.scope import unscoped
@@ -339,22 +340,70 @@ def _insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple]
         model.objects.bulk_create([model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=BATCH)
 
 
+def _merges(
+    person_ids: Sequence[int],
+) -> tuple[dict[int, dict[int, dt.datetime]], dict[int, tuple[dt.datetime, list[int]]]]:
+    """Merges in force that touch these persons: for each survivor, the events it took over and when;
+    for each merged-away record, when it was merged and the events it had."""
+    from panah.matching.models import Merge  # matching builds on this module; read its merges late
+
+    taken: dict[int, dict[int, dt.datetime]] = {}
+    merged_away: dict[int, tuple[dt.datetime, list[int]]] = {}
+    merges = (
+        Merge._base_manager.filter(undone_at__isnull=True)
+        .filter(Q(survivor_id__in=person_ids) | Q(merged_id__in=person_ids))
+        .values_list("survivor_id", "merged_id", "at", "snapshot")
+    )
+    for survivor, merged, at, snapshot in merges:
+        events = snapshot.get("moved", {}).get("status.StatusEvent", [])
+        taken.setdefault(survivor, {}).update(dict.fromkeys(events, at))
+        merged_away[merged] = (at, events)
+    return taken, merged_away
+
+
+def _known_until(rows: list[tuple], moment: dt.datetime, known_from: int) -> list[tuple]:
+    """Rows as the index held them before `moment`: later ones dropped, open ones closed there."""
+    known_to = known_from + 1
+    return [
+        (
+            *row[:known_to],
+            moment if row[known_to] is None or row[known_to] > moment else row[known_to],
+            *row[known_to + 1 :],
+        )
+        for row in rows
+        if row[known_from] < moment
+    ]
+
+
 def rebuild(person_ids: Sequence[int]) -> int:
     """Replace the index rows of these persons. Returns rows written.
 
-    Side effects: StockFact and FlowFact rows; a first AttributeVersion for a person who has none."""
+    Side effects: StockFact and FlowFact rows; a first AttributeVersion for a person who has none.
+
+    A merge changes what is known from the moment it is made, not before: the survivor counts the
+    events it took over as known from the merge on, and the merged-away record keeps the rows it had
+    as known until the merge. So a figure as known before a merge, and a release, stay as they were.
+    """
     with unscoped("rebuild the statistics index"), transaction.atomic():
+        taken, merged_away = _merges(person_ids)
         attribute_histories = histories(person_ids)
         facts: dict[int, list[Fact]] = {}
         repeats: set[int] = set()
+        former = {event: pid for pid, (_at, events) in merged_away.items() for event in events}
         for event_id, pid, kind, effective, recorded_at, supersedes_id, application_type in (
-            StatusEvent.objects.filter(person_id__in=person_ids)
+            StatusEvent.objects.filter(Q(person_id__in=person_ids) | Q(pk__in=list(former)))
             .order_by("person_id", "id")
             .values_list("id", "person_id", "kind", "effective", "recorded_at", "supersedes_id", "application_type")
         ):
-            facts.setdefault(pid, []).append(Fact(event_id, kind, effective, recorded_at, supersedes_id))
             if application_type == ApplicationType.REPEAT:
                 repeats.add(event_id)
+            if event_id in former:  # as the merged-away record had it, before the merge
+                facts.setdefault(former[event_id], []).append(
+                    Fact(event_id, kind, effective, recorded_at, supersedes_id)
+                )
+            if pid in attribute_histories:
+                known = max(recorded_at, taken.get(pid, {}).get(event_id, recorded_at))
+                facts.setdefault(pid, []).append(Fact(event_id, kind, effective, known, supersedes_id))
         StockFact.objects.filter(person_id__in=person_ids).delete()
         FlowFact.objects.filter(person_id__in=person_ids).delete()
         stock_rows: list[tuple] = []
@@ -362,6 +411,10 @@ def rebuild(person_ids: Sequence[int]) -> int:
         frozen_repeats = frozenset(repeats)
         for pid, history in attribute_histories.items():
             stock, flows = row_values(pid, facts.get(pid, []), history, frozen_repeats)
+            if pid in merged_away:
+                at = merged_away[pid][0]
+                stock = _known_until(stock, at, STOCK_COLUMNS.index("known_from"))
+                flows = _known_until(flows, at, FLOW_COLUMNS.index("known_from"))
             stock_rows.extend(stock)
             flow_rows.extend(flows)
         _insert(StockFact, STOCK_COLUMNS, stock_rows)

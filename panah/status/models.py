@@ -132,3 +132,17 @@ class StatusEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Status events are never deleted: record a retraction that supersedes the event.")
+
+
+def move_events_between_duplicates(event_ids: list[int], *, to_person_id: int) -> int:
+    """Give these events to another Person record: only for merging duplicate records and undoing it.
+
+    A merge joins two records of one and the same human being, so their events are one timeline;
+    they keep every field (kind, dates, `recorded_at`, `recorded_by`, `supersedes`) and change only
+    the record they hang on. `unmerge` moves the very same rows back. The only callers are
+    `panah.matching.services.merge` and `unmerge`, inside their transaction; they list the ids in the
+    merge's snapshot. Everything else that would change an event records a correction instead, and
+    `StatusEvent.save()` and the queryset's `update()` keep refusing. Returns the rows moved.
+    """
+    # The plain QuerySet.update, deliberately past StatusEventQuerySet's refusal, for this one column.
+    return models.QuerySet(StatusEvent).filter(pk__in=list(event_ids)).update(person_id=to_person_id)

@@ -32,6 +32,7 @@ def keys(**row):
         # Russian feminine family names; Persian -zada.
         ({"given_name": "Zarina", "family_name": "Rahimova"}, {"given_name": "Зарина", "family_name": "Рахимов"}),
         ({"given_name": "Zabihullah", "family_name": "Ahmadzada"}, {"given_name": "Забихулла", "family_name": "Ахмад"}),
+        ({"full_name_original": "ذبیح الله نورزی"}, {"given_name": "Zabihullah", "family_name": "Nurzai"}),
         # Russian г for h.
         ({"given_name": "Ибрагим", "family_name": "Гусейни"}, {"given_name": "Ibrahim", "family_name": "Husseini"}),
     ],

@@ -1,0 +1,477 @@
+"""What duplicate detection compares, defined once for Splink (batch) and for Python (online check).
+
+Each `Comparison` is an ordered list of `Level`s, as in a Fellegi-Sunter model: the first level
+whose condition holds is the one a pair reaches. A level carries
+- `sql`: its condition for Splink, over the feature columns of `normalise.prepare()` suffixed `_l`
+  and `_r`, written with functions DuckDB and Spark SQL both have (=, levenshtein, instr, length,
+  abs), so the two backends put a pair in the same level;
+- `test`: the same condition in Python, with SQL's rule that a comparison with a missing value
+  (None or "") is not true;
+- `phrase`: the evidence in words, filled from the original name strings.
+
+A `Model` holds the Fellegi-Sunter parameters: the prior probability that two records are one
+person, and m and u for each level. It is trained with Splink (`panah.matching.batch.train_model`:
+u by random sampling, m by expectation maximisation on a synthetic registry from
+`panah.matching.crossscript`) and shipped as model.json beside this file. `score_pair()` adds the
+log2(m/u) of the levels two feature dicts reach to the prior's log-odds: the match weight Splink's
+`predict()` gives for the same pair with the same model (no term-frequency adjustments).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import Levenshtein
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+
+Features = Mapping[str, Any]
+
+
+def _value(features: Features, column: str) -> Any:
+    value = features.get(column)
+    return None if value == "" else value
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def _within(a: Any, b: Any, edits: int) -> bool:
+    """At most `edits` insertions, deletions or substitutions apart (SQL's levenshtein)."""
+    return a is not None and b is not None and Levenshtein.distance(a, b) <= edits
+
+
+def _has_word(text: Any, word: Any) -> bool:
+    """`word` is one of the space-separated words of `text` (or all of them)."""
+    return text is not None and word is not None and f" {word} " in f" {text} "
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    sql: str
+    test: Callable[[Features, Features], bool]
+    phrase: Any  # a lazy string with {left} and {right}
+    is_null: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str
+    label: Any
+    levels: tuple[Level, ...]
+    original: str = ""  # the feature holding the value as written, shown in phrases
+    fallback: str = ""  # shown when the original is empty (e.g. a name only in full_name_original)
+
+    def level_of(self, left: Features, right: Features) -> Level:
+        for level in self.levels:
+            if level.test(left, right):
+                return level
+        return self.levels[-1]
+
+    def shown(self, features: Features) -> str:
+        value = features.get(self.original) if self.original else None
+        if value in (None, "") and self.fallback:
+            value = features.get(self.fallback)
+        return "" if value is None else str(value)
+
+    @property
+    def gammas(self) -> dict[int, str]:
+        """Splink's comparison vector value of each level: -1 for the null level, then counting
+        down to 0 for the last."""
+        values, counter = {}, len([lv for lv in self.levels if not lv.is_null]) - 1
+        for level in self.levels:
+            if level.is_null:
+                values[-1] = level.key
+            else:
+                values[counter] = level.key
+                counter -= 1
+        return values
+
+
+def _side(column: str) -> tuple[Callable[[Features], Any], str, str]:
+    return (lambda f: _value(f, column)), f"{column}_l", f"{column}_r"
+
+
+def _null(column: str) -> Level:
+    get, left, right = _side(column)
+    return Level(
+        "null",
+        f"{left} IS NULL OR {right} IS NULL",
+        lambda a, b: get(a) is None or get(b) is None,
+        _("not recorded on one side"),
+        is_null=True,
+    )
+
+
+def _else(phrase: Any) -> Level:
+    return Level("else", "ELSE", lambda a, b: True, phrase)
+
+
+def _name(key: str, label: Any, code: str, skel: str, original: str, swap_skel: str | None) -> Comparison:
+    """A name field: the same canonical words, the same skeleton, (swapped with another field),
+    one word of several, a letter or two apart, different."""
+    c, s = _side(code)[0], _side(skel)[0]
+    cl, cr = f"{code}_l", f"{code}_r"
+    sl, sr = f"{skel}_l", f"{skel}_r"
+    levels = [
+        _null(code),
+        Level("exact", f"{cl} = {cr}", lambda a, b: _eq(c(a), c(b)), _("{left} = {right}")),
+        Level("skeleton", f"{sl} = {sr}", lambda a, b: _eq(s(a), s(b)), _("{left} ≈ {right}, sounds alike")),
+    ]
+    crossed: list[Level] = []
+    if swap_skel and key == "given":
+        w = _side(swap_skel)[0]
+        # Both names crossed over: the order was swapped. One name crossed over is weak evidence,
+        # since caseload family names are often made of given names (Ahmad / Ahmadi, Karim / Karimov).
+        levels.append(
+            Level(
+                "swapped",
+                f"{sl} = {swap_skel}_r AND {swap_skel}_l = {sr}",
+                lambda a, b: _eq(s(a), w(b)) and _eq(w(a), s(b)),
+                _("{left} / {right}: given and family name swapped"),
+            )
+        )
+    if swap_skel:
+        w = _side(swap_skel)[0]
+        crossed.append(
+            Level(
+                "crossed",
+                f"{sl} = {swap_skel}_r OR {swap_skel}_l = {sr}",
+                lambda a, b: _eq(s(a), w(b)) or _eq(w(a), s(b)),
+                _("{left} / {right}: written in the other name field"),
+            )
+        )
+    levels += [
+        Level(
+            "part",
+            f"instr(' ' || {sl} || ' ', ' ' || {sr} || ' ') > 0 OR instr(' ' || {sr} || ' ', ' ' || {sl} || ' ') > 0",
+            lambda a, b: _has_word(s(a), s(b)) or _has_word(s(b), s(a)),
+            _("{left} ≈ {right}, one name of several"),
+        ),
+        Level(
+            "close",
+            f"levenshtein({cl}, {cr}) <= 1 OR (length({sl}) >= 4 AND levenshtein({sl}, {sr}) <= 1)",
+            lambda a, b: _within(c(a), c(b), 1) or (s(a) is not None and len(s(a)) >= 4 and _within(s(a), s(b), 1)),
+            _("{left} ~ {right}, a letter or two apart"),
+        ),
+        *crossed,
+        _else(_("different ({left} / {right})")),
+    ]
+    return Comparison(key, label, tuple(levels), original=original, fallback=code)
+
+
+def _birth() -> Comparison:
+    def get(f: Features) -> tuple[Any, Any, Any]:
+        return _value(f, "birth_year"), _value(f, "birth_month"), _value(f, "birth_day")
+
+    def jan1(m: Any, d: Any) -> bool:
+        return m == 1 and d == 1
+
+    def exact(a: Features, b: Features) -> bool:
+        (ya, ma, da), (yb, mb, db) = get(a), get(b)
+        return _eq(ya, yb) and _eq(ma, mb) and _eq(da, db) and not jan1(ma, da)
+
+    def both_jan1(a: Features, b: Features) -> bool:
+        (ya, ma, da), (yb, mb, db) = get(a), get(b)
+        return _eq(ya, yb) and jan1(ma, da) and jan1(mb, db)
+
+    def partial(a: Features, b: Features) -> bool:
+        (ya, ma, da), (yb, mb, db) = get(a), get(b)
+        return _eq(ya, yb) and (da is None or db is None or jan1(ma, da) or jan1(mb, db))
+
+    def month(a: Features, b: Features) -> bool:
+        (ya, ma, _da), (yb, mb, _db) = get(a), get(b)
+        return _eq(ya, yb) and _eq(ma, mb)
+
+    def transposed(a: Features, b: Features) -> bool:
+        (ya, ma, da), (yb, mb, db) = get(a), get(b)
+        return _eq(ya, yb) and _eq(ma, db) and _eq(da, mb)
+
+    def year(a: Features, b: Features) -> bool:
+        return _eq(get(a)[0], get(b)[0])
+
+    def day_month(a: Features, b: Features) -> bool:
+        (_ya, ma, da), (_yb, mb, db) = get(a), get(b)
+        return _eq(ma, mb) and _eq(da, db) and not jan1(ma, da)
+
+    def near(a: Features, b: Features) -> bool:
+        ya, yb = get(a)[0], get(b)[0]
+        return ya is not None and yb is not None and abs(ya - yb) <= 1
+
+    y, m, d = ("birth_year", "birth_month", "birth_day")
+    same_year = f"{y}_l = {y}_r"
+    not_jan1_l = f"NOT ({m}_l = 1 AND {d}_l = 1)"
+    levels = (
+        _null(y),
+        Level("exact", f"{same_year} AND {m}_l = {m}_r AND {d}_l = {d}_r AND {not_jan1_l}", exact,
+              _("same date ({left})")),
+        Level("jan1", f"{same_year} AND {m}_l = 1 AND {d}_l = 1 AND {m}_r = 1 AND {d}_r = 1", both_jan1,
+              _("both 1 January {left:.4}, often written for an unknown date")),
+        Level("partial",
+              f"{same_year} AND ({d}_l IS NULL OR {d}_r IS NULL OR ({m}_l = 1 AND {d}_l = 1) OR ({m}_r = 1 AND {d}_r = 1))",
+              partial, _("same year, day unknown on one side ({left} / {right})")),
+        Level("month", f"{same_year} AND {m}_l = {m}_r", month, _("same year and month, different day ({left} / {right})")),
+        Level("transposed", f"{same_year} AND {m}_l = {d}_r AND {d}_l = {m}_r", transposed,
+              _("day and month swapped ({left} / {right})")),
+        Level("year", same_year, year, _("same year, different day ({left} / {right})")),
+        Level("day_month", f"{m}_l = {m}_r AND {d}_l = {d}_r AND {not_jan1_l}", day_month,
+              _("same day and month, different year ({left} / {right})")),
+        Level("near", f"abs({y}_l - {y}_r) <= 1", near, _("born a year apart ({left} / {right})")),
+        _else(_("different ({left} / {right})")),
+    )  # fmt: skip
+    return Comparison("birth", _("birth date"), levels, original="birth_date")
+
+
+def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: Any = None) -> Comparison:
+    get = _side(column)[0]
+    levels = [_null(column), Level("exact", f"{column}_l = {column}_r", lambda a, b: _eq(get(a), get(b)), same)]
+    if close is not None:
+        levels.append(
+            Level(
+                "close",
+                f"levenshtein({column}_l, {column}_r) <= 1",
+                lambda a, b: _within(get(a), get(b), 1),
+                close,
+            )
+        )
+    levels.append(_else(different))
+    return Comparison(key, label, tuple(levels), original=column)
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    _name("given", _("given name"), "given", "given_skel", "given_name", "family_skel"),
+    _name("family", _("family name"), "family", "family_skel", "family_name", "given_skel"),
+    _name("patronymic", _("father's name"), "patronymic_key", "patronymic_skel", "patronymic", None),
+    _birth(),
+    _exact("sex", _("sex"), "sex", _("same"), _("different ({left} / {right})")),
+    _exact(
+        "document",
+        _("document number"),
+        "document_number",
+        _("same number ({left})"),
+        _("different numbers"),
+        close=_("{left} / {right}, one character apart"),
+    ),
+    _exact("origin", _("country of origin"), "origin", _("same ({left})"), _("different ({left} / {right})")),
+    _exact("region", _("region"), "region", _("same ({left})"), _("different ({left} / {right}), moved?")),
+)
+BY_KEY = {comparison.key: comparison for comparison in COMPARISONS}
+
+# Every feature column the comparisons read (the columns batch.py hands Splink).
+COLUMNS = (
+    "given", "given_skel", "family", "family_skel", "patronymic_key", "patronymic_skel",
+    "birth_year", "birth_month", "birth_day", "sex", "document_number", "origin", "region",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass
+class Model:
+    """Fellegi-Sunter parameters: prior match probability, and (m, u) per comparison level."""
+
+    prior: float
+    parameters: dict[str, dict[str, tuple[float, float]]]
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    FLOOR = 1e-6  # no level is certain either way
+
+    @classmethod
+    def load(cls, path: Path | str = MODEL_PATH) -> Model:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        parameters = {
+            comparison: {level: (values["m"], values["u"]) for level, values in levels.items()}
+            for comparison, levels in data["parameters"].items()
+        }
+        return cls(prior=data["prior"], parameters=parameters, notes=data.get("notes", {}))
+
+    def save(self, path: Path | str = MODEL_PATH) -> None:
+        data = {
+            "prior": self.prior,
+            "parameters": {
+                comparison: {level: {"m": m, "u": u} for level, (m, u) in levels.items()}
+                for comparison, levels in self.parameters.items()
+            },
+            "notes": self.notes,
+        }
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @property
+    def population(self) -> int:
+        """How many records the prior was estimated on."""
+        return int(self.notes.get("records", 0))
+
+    def for_population(self, records: int) -> Model:
+        """This model for a file (or registry) of `records` records. The prior is the probability that
+        two records picked at random are one person: with the same share of duplicated persons it
+        falls as 1 / records, so a million-record file needs more evidence per pair than the
+        registry the model was trained on. Files smaller than that keep the trained prior."""
+        if not self.population or records <= self.population:
+            return self
+        prior = self.prior * (self.population - 1) / (records - 1)
+        return Model(prior=prior, parameters=self.parameters, notes={**self.notes, "scaled_to": records})
+
+    def m_u(self, comparison: str, level: str) -> tuple[float, float]:
+        m, u = self.parameters.get(comparison, {}).get(level, (None, None))
+        return max(m or self.FLOOR, self.FLOOR), max(u or self.FLOOR, self.FLOOR)
+
+    def level_weight(self, comparison: str, level: str) -> float:
+        """log2 of the level's Bayes factor m/u (0 for a null level)."""
+        if level == "null":
+            return 0.0
+        m, u = self.m_u(comparison, level)
+        return math.log2(m / u)
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def splink_comparisons(self) -> list[dict[str, Any]]:
+        """The comparisons as a Splink settings list, with this model's m and u."""
+        comparisons = []
+        for comparison in COMPARISONS:
+            levels = []
+            for level in comparison.levels:
+                entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.key}
+                if level.is_null:
+                    entry["is_null_level"] = True
+                else:
+                    entry["m_probability"], entry["u_probability"] = self.m_u(comparison.key, level.key)
+                levels.append(entry)
+            comparisons.append({"output_column_name": comparison.key, "comparison_levels": levels})
+        return comparisons
+
+
+_default_model: Model | None = None
+
+
+def default_model() -> Model:
+    global _default_model
+    if _default_model is None:
+        _default_model = Model.load()
+    return _default_model
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring one pair
+
+
+def probability(weight: float) -> float:
+    if weight > 60:
+        return 1.0
+    if weight < -60:
+        return 0.0
+    odds = 2.0**weight
+    return odds / (1 + odds)
+
+
+@dataclass
+class Score:
+    probability: float
+    match_weight: float
+    levels: dict[str, str]
+    evidence: list[tuple[Promise | str, Promise | str]]
+
+    @property
+    def vetoed(self) -> bool:
+        """See `vetoed()`: the pair may look alike but is not judged the same person."""
+        return vetoed(self.levels)
+
+    def judged_same(self, threshold: float = 0.9) -> bool:
+        return self.probability >= threshold and not self.vetoed
+
+    @property
+    def reason(self) -> str:
+        """The evidence as one line of words, in the active language."""
+        return "; ".join(f"{label}: {text}" for label, text in self.evidence)
+
+
+def _birth_text(features: Features) -> str:
+    year, month, day = (_value(features, k) for k in ("birth_year", "birth_month", "birth_day"))
+    if year is None:
+        return ""
+    text = f"{year:04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    return text
+
+
+def _phrase(
+    comparison: Comparison, level: Level, left: Features, right: Features, *, lazy: bool = True
+) -> Promise | str:
+    if comparison.key == "birth":
+        shown_left, shown_right = _birth_text(left), _birth_text(right)
+    else:
+        shown_left, shown_right = comparison.shown(left), comparison.shown(right)
+    phrase = level.phrase
+    if level.key == "exact" and comparison.key in ("given", "family", "patronymic"):
+        if shown_left.casefold() == shown_right.casefold():
+            phrase = _("same ({left})")
+        elif _script(shown_left) != _script(shown_right):
+            phrase = _("{left} ≈ {right} by transliteration")
+        else:
+            phrase = _("{left} ≈ {right}, a spelling variant")
+    if lazy:
+        return format_lazy(phrase, left=shown_left, right=shown_right)
+    return str(phrase).format(left=shown_left, right=shown_right)
+
+
+def _script(text: str) -> str:
+    for char in text:
+        if "\u0600" <= char <= "\u06ff":
+            return "arab"
+        if "\u0400" <= char <= "\u04ff":
+            return "cyrl"
+    return "latn"
+
+
+def levels_of(left: Features, right: Features) -> dict[str, str]:
+    """The level each comparison reaches for this pair."""
+    return {comparison.key: comparison.level_of(left, right).key for comparison in COMPARISONS}
+
+
+def score_pair(left: Features, right: Features, model: Model | None = None) -> Score:
+    """Match probability, match weight and the evidence in words for two `prepare()` feature dicts."""
+    model = model or default_model()
+    weight = model.prior_weight
+    levels: dict[str, str] = {}
+    evidence: list[tuple[Promise | str, Promise | str]] = []
+    for comparison in COMPARISONS:
+        level = comparison.level_of(left, right)
+        levels[comparison.key] = level.key
+        weight += model.level_weight(comparison.key, level.key)
+        if not level.is_null:
+            evidence.append((comparison.label, _phrase(comparison, level, left, right)))
+    return Score(probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence)
+
+
+def vetoed(levels: Mapping[str, str]) -> bool:
+    """Different given names (not swapped, not a variant, not a letter apart) without a common document:
+    twins and siblings share everything else (family, father, household, even the birth date), so the
+    model's weights, which take the comparisons as independent, would join them. Such a pair is never
+    judged the same person, whatever its probability."""
+    return levels.get("given") == "else" and levels.get("document") != "exact"
+
+
+def reason_from_levels(levels: Mapping[str, str], left: Features, right: Features) -> str:
+    """The evidence line for levels Splink found (batch output), in the active language."""
+    parts = []
+    for comparison in COMPARISONS:
+        level = next(lv for lv in comparison.levels if lv.key == levels[comparison.key])
+        if not level.is_null:
+            parts.append(f"{comparison.label}: {_phrase(comparison, level, left, right, lazy=False)}")
+    return "; ".join(parts)

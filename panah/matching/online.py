@@ -1,0 +1,278 @@
+"""The duplicate check while a registrar enters a person.
+
+Candidates are found through the name index the registry keeps on every write (`NameToken`
+skeletons: script-independent), narrowed by birth year when one is given, plus exact document
+numbers; each is scored with the same Fellegi–Sunter model as the batch run
+(`comparisons.score_pair`), once per script the candidate's names are written in, keeping the best.
+
+Duplicates across offices are the point, so candidates are looked for in the whole registry. What
+the registrar is shown depends on their scope: a person they may see appears with names, evidence
+and a link; one they may not see appears only as "registered by <organisation>", with no personal
+data, and the pair goes to the review queue for someone who may see both.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from panah.accounts.roles import Action
+from panah.accounts.scope import scope_for, unscoped
+from panah.matching.comparisons import score_pair
+from panah.matching.models import CandidatePair, PairState
+from panah.matching.normalise import PARTICLES, prepare
+from panah.matching.selectors import may_review
+from panah.matching.services import decide, propose_pairs
+from panah.registry.models import DatePrecision, Document, NameToken, Person, PersonName
+from panah.registry.names import similarity, word_keys
+
+# Persons read from the index at most, before scoring: bounds the check's time for common names.
+CANDIDATE_LIMIT = 200
+# Shown to the registrar at most, best first.
+SHOWN = 5
+# Below this probability a candidate is not worth the registrar's attention.
+THRESHOLD = 0.5
+
+
+@dataclass
+class Candidate:
+    person: Person
+    probability: float
+    evidence: list[tuple[str, str]] = field(default_factory=list)
+    visible: bool = True
+    names: list[str] = field(default_factory=list)  # as written, every script
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.probability)
+
+
+def _birth_text(person: Any) -> str:
+    if person.birth_date is None:
+        return ""
+    if person.birth_date_precision == DatePrecision.YEAR:
+        return f"{person.birth_date.year:04d}"
+    if person.birth_date_precision == DatePrecision.MONTH:
+        return f"{person.birth_date:%Y-%m}"
+    return person.birth_date.isoformat()
+
+
+def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
+    """Person-file rows (ARCHITECTURE.md 3.1) for each person, one per set of names (a script, a kind)."""
+    persons = list(persons)
+    ids = [p.pk for p in persons]
+    names: dict[int, list[PersonName]] = defaultdict(list)
+    for name in PersonName._base_manager.filter(person_id__in=ids).order_by("position", "id"):
+        names[name.person_id].append(name)
+    documents: dict[int, list[str]] = defaultdict(list)
+    for pid, number in Document._base_manager.filter(person_id__in=ids).values_list("person_id", "number"):
+        documents[pid].append(number)
+    result: dict[int, list[dict[str, str]]] = {}
+    for person in persons:
+        common = {
+            "person_id": str(person.pk),
+            "sex": person.sex,
+            "birth_date": _birth_text(person),
+            "country_of_origin": person.country_of_origin_id or "",
+            "region": person.region_id or "",
+            "document_number": (documents.get(person.pk) or [""])[0],
+        }
+        rows = [
+            {
+                **common,
+                "given_name": n.given_name,
+                "family_name": n.family_name,
+                "patronymic": n.patronymic,
+                "full_name_original": n.full_name,
+            }
+            for n in names.get(person.pk, [])
+        ]
+        result[person.pk] = rows or [common]
+    return result
+
+
+def _display(row: Mapping[str, str]) -> str:
+    parts = [row.get("family_name", ""), row.get("given_name", ""), row.get("patronymic", "")]
+    return " ".join(p for p in parts if p) or row.get("full_name_original", "")
+
+
+def _index_skeletons(text: str) -> list[str]:
+    """Skeletons of the words as the name index stores them (word by word, as written), without the
+    particles an office may or may not write ("al-", "bin"), longest (rarest) first."""
+    words = [(key, skel) for key, skel in word_keys(text) if key not in PARTICLES]
+    return sorted(dict.fromkeys(skel for _key, skel in words), key=len, reverse=True)
+
+
+# Index entries counted at most, to find the rarest word of a name (SQLite keeps no statistics).
+COUNT_CAP = 2000
+# Candidates scored at most: a registrar compares a handful, and each costs a normalisation.
+SCORED = 40
+
+
+def _rarest_first(skeletons: list[str]) -> list[str]:
+    counts = {s: NameToken._base_manager.filter(skeleton=s).order_by()[:COUNT_CAP].count() for s in skeletons}
+    return sorted(skeletons, key=lambda s: (counts[s], -len(s)))
+
+
+def _with_skeletons(skeletons: list[str], persons: QuerySet[Person]) -> list[int]:
+    """Persons of `persons` with a name word of every skeleton: the rarest skeleton's index entries
+    are read, each checked for the others and for the person."""
+    rarest, *others = _rarest_first(skeletons)
+    tokens = NameToken._base_manager.filter(skeleton=rarest).filter(
+        *[Exists(NameToken._base_manager.filter(person_id=OuterRef("person_id"), skeleton=s)) for s in others],
+        Exists(persons.filter(pk=OuterRef("person_id"))),
+    )
+    return list(tokens.order_by().values_list("person_id", flat=True).distinct()[:CANDIDATE_LIMIT])
+
+
+def _born(persons: QuerySet[Person], year: int | None, spread: int) -> QuerySet[Person]:
+    if not year:
+        return persons
+    return persons.filter(
+        Q(birth_date__isnull=True)
+        | Q(birth_date__gte=dt.date(year - spread, 1, 1), birth_date__lt=dt.date(year + spread + 1, 1, 1))
+    )
+
+
+def _candidate_ids(record: Mapping[str, Any], features: Mapping[str, Any]) -> list[int]:
+    """Persons holding the same document number; persons with the given and family names entered
+    (any script, any order; at most the three rarest words); and, for compound names written
+    together or apart, persons with the family name entered. Name candidates have the sex entered
+    (or none recorded) and are born in the year entered, or a year either side when that finds
+    too few."""
+    found: list[int] = []
+    if features["document_number"]:
+        found.extend(
+            Document._base_manager.filter(number_key=features["document_number"]).values_list("person_id", flat=True)
+        )
+    persons = Person._base_manager.filter(merged_into__isnull=True)
+    if features["sex"]:
+        persons = persons.filter(sex__in=[features["sex"], ""])
+    names = " ".join(record.get(f, "") or "" for f in ("given_name", "family_name", "full_name_original"))
+    everything = _index_skeletons(names)[:3]
+    family = _index_skeletons(record.get("family_name", "") or "")[:2]
+    for spread in (0, 1) if features["birth_year"] else (0,):
+        born = _born(persons, features["birth_year"], spread)
+        if everything:
+            found.extend(_with_skeletons(everything, born))
+        if family and len(set(found)) < SHOWN and features["birth_year"]:
+            found.extend(_with_skeletons(family, born))
+        if len(set(found)) >= SHOWN:
+            break
+    return list(dict.fromkeys(found))
+
+
+def _closest(person_ids: list[int], records: list[Mapping[str, Any]]) -> list[int]:
+    """Candidates ordered by how close their name words are to those entered (documents first): a
+    cheap first pass over the index keys, so that only the closest are normalised and scored."""
+    if len(person_ids) <= SCORED:
+        return person_ids
+    entered = [key for r in records for key, _s in word_keys(" ".join(str(v) for k, v in r.items() if "name" in k))]
+    keys: dict[int, list[str]] = defaultdict(list)
+    for pid, key in NameToken._base_manager.filter(person_id__in=person_ids).values_list("person_id", "key"):
+        keys[pid].append(key)
+
+    @cache
+    def close(a: str, b: str) -> float:
+        return similarity(a, b)
+
+    def score(pid: int) -> float:
+        mine = keys.get(pid) or [""]
+        return sum(max(close(q, k) for k in mine) for q in entered) / max(1, len(entered))
+
+    return sorted(person_ids, key=lambda pid: -score(pid))
+
+
+def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[int] = ()) -> list[Candidate]:
+    """Probable duplicates of the person described by `records` (person-file rows, one per script
+    the names were entered in), best first.
+
+    Reads across all organisations (duplicates across offices are what it is for); marks each
+    candidate visible or not for `by`. Side effects: none (the caller records the decision)."""
+    records = list(records)
+    entered = [prepare(record) for record in records]
+    excluded = set(exclude)
+    with unscoped("duplicate check at registration: candidates across organisations"):
+        ids = list(
+            dict.fromkeys(
+                pid
+                for record, f in zip(records, entered, strict=True)
+                for pid in _candidate_ids(record, f)
+                if pid not in excluded
+            )
+        )
+        ids = _closest(ids, records)[:SCORED]
+        persons = list(Person._base_manager.filter(pk__in=ids).select_related("organisation", "region"))
+        rows_by_person = person_rows(persons)
+        known = {pk: [prepare(row) for row in rows] for pk, rows in rows_by_person.items()}
+    scope = scope_for(by, Action.VIEW_PERSON)
+    candidates = []
+    for person in persons:
+        scores = (score_pair(mine, theirs) for mine in entered for theirs in known[person.pk])
+        best = max(scores, key=lambda s: s.probability)
+        if best.probability >= THRESHOLD:
+            visible = scope.allows(person)
+            names = [_display(row) for row in rows_by_person[person.pk]] if visible else []
+            candidates.append(Candidate(person, best.probability, list(best.evidence), visible, names))
+    candidates.sort(key=lambda c: (-c.probability, c.person.pk))
+    return candidates[:SHOWN]
+
+
+def registration_records(
+    names: Iterable[Mapping[str, str]], person: Mapping[str, Any], documents: Iterable[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """Person-file rows for what the registration form holds (one per script the name was entered in)."""
+    birth = person.get("birth_date")
+    precision = person.get("birth_date_precision")
+    birth_text = ""
+    if birth is not None:
+        birth_text = {DatePrecision.YEAR: f"{birth:%Y}", DatePrecision.MONTH: f"{birth:%Y-%m}"}.get(
+            precision, birth.isoformat()
+        )
+    origin = person.get("country_of_origin")
+    numbers = [d.get("number") or "" for d in documents]
+    common = {
+        "person_id": "new",
+        "sex": person.get("sex") or "",
+        "birth_date": birth_text,
+        "country_of_origin": getattr(origin, "pk", origin) or "",
+        "document_number": numbers[0] if numbers else "",
+    }
+    rows = [
+        {
+            **common,
+            "given_name": n.get("given_name", ""),
+            "family_name": n.get("family_name", ""),
+            "patronymic": n.get("patronymic", ""),
+            "full_name_original": n.get("full_name", ""),
+        }
+        for n in names
+    ]
+    return rows or [common]
+
+
+def record_decision(*, by: Any, person: Person, candidates: Iterable[Candidate], decision: str) -> None:
+    """After registering despite candidates: every pair goes to the review queue; when the registrar
+    said "a different person", the pairs they may decide are closed as not the same (and never
+    proposed again); pairs with records they cannot see stay open for a reviewer who can."""
+    candidates = list(candidates)
+    propose_pairs(
+        [(person.pk, c.person.pk, c.probability, [[str(a), str(p)] for a, p in c.evidence]) for c in candidates],
+        source="online",
+    )
+    if decision != "different":
+        return
+    with unscoped("find the pairs just proposed"):
+        pairs = list(
+            CandidatePair.objects.filter(
+                Q(left=person) | Q(right=person), state=PairState.OPEN, source="online"
+            ).select_related("left", "right")
+        )
+    for pair in pairs:
+        other = pair.right_id if pair.left_id == person.pk else pair.left_id
+        if any(c.person.pk == other and c.visible for c in candidates) and may_review(by, pair):
+            decide(by=by, pair=pair, decision=PairState.NOT_SAME, note="registered as a different person")

@@ -1,0 +1,134 @@
+"""Reads of duplicate review. Which pairs and merges a user may see is answered here, once.
+
+A reviewer sees a pair only when the scoping layer lets them view both records
+(`scope_for(user, Action.VIEW_PERSON)` through `BothPersonsScopedManager`); pages fetch a pair or a
+merge with `get_pair_for_user` / `get_merge_for_user`, which raise the same 404 for "does not exist"
+and "not yours".
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from panah.accounts.roles import Action
+from panah.accounts.scope import scope_for, use_scope
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+from panah.matching.models import CandidatePair, Merge, PairState
+from panah.registry.models import Address, Document, HouseholdMember, Person, PersonName
+from panah.status.models import StatusEvent
+
+
+def pairs_for_user(
+    user: Any, *, state: str | None = PairState.OPEN, source: str | None = None
+) -> QuerySet[CandidatePair]:
+    """The pairs `user` may review: both records inside the user's view scope. Highest score first.
+
+    `state` None means every state. Open and unsure pairs with a record merged into another are left
+    out (the survivor stands for it); decided pairs stay visible, with their merge.
+    """
+    with use_scope(scope_for(user, Action.VIEW_PERSON)):
+        pairs = CandidatePair.objects.select_related("left__region", "right__region").prefetch_related(
+            Prefetch("left__names", queryset=PersonName.objects.order_by("position", "id")),
+            Prefetch("right__names", queryset=PersonName.objects.order_by("position", "id")),
+        )
+    if state:
+        pairs = pairs.filter(state=state)
+    if source:
+        pairs = pairs.filter(source=source)
+    stale = Q(state__in=[PairState.OPEN, PairState.UNSURE]) & (
+        Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False)
+    )
+    return pairs.exclude(stale).order_by("-score", "id")
+
+
+def get_pair_for_user(user: Any, pk: int) -> CandidatePair:
+    """One pair `user` may see, or 404 (the same for "no such pair" and "not yours")."""
+    pair = pairs_for_user(user, state=None).filter(pk=pk).first()
+    if pair is None:
+        raise Http404(_("No such pair of records."))
+    return pair
+
+
+def view_pair(*, by: Any, pk: int) -> CandidatePair:
+    """Fetch a pair for its page and audit that both records were viewed. Side effects: two audit entries."""
+    pair = get_pair_for_user(by, pk)
+    for person in (pair.left, pair.right):
+        record(by=by, action=AuditEntry.Action.VIEW, obj=pair, person=person, purpose="duplicate review")
+    return pair
+
+
+def merges_for_user(user: Any) -> QuerySet[Merge]:
+    """The merges `user` may see: both records inside the user's view scope. Latest first."""
+    with use_scope(scope_for(user, Action.VIEW_PERSON)):
+        return Merge.objects.select_related("survivor", "merged", "by", "undone_by").order_by("-at", "-id")
+
+
+def get_merge_for_user(user: Any, pk: int) -> Merge:
+    merge = merges_for_user(user).filter(pk=pk).first()
+    if merge is None:
+        raise Http404(_("No such merge."))
+    return merge
+
+
+def live_merge_of(pair: CandidatePair) -> Merge | None:
+    """The merge in force between the pair's two records, if any (inside the open scope)."""
+    return (
+        Merge.objects.filter(undone_at__isnull=True)
+        .filter(
+            Q(survivor_id=pair.left_id, merged_id=pair.right_id) | Q(survivor_id=pair.right_id, merged_id=pair.left_id)
+        )
+        .first()
+    )
+
+
+def may_review(user: Any, pair: CandidatePair) -> bool:
+    """Deciding on a pair needs the right to change, or to merge, both records."""
+    return all(
+        user.has_perm("panah.change_person", person) or user.has_perm("panah.merge_persons", person)
+        for person in (pair.left, pair.right)
+    )
+
+
+def may_merge(user: Any, first: Person, second: Person) -> bool:
+    return user.has_perm("panah.merge_persons", first) and user.has_perm("panah.merge_persons", second)
+
+
+@dataclass
+class Side:
+    """One record of a pair, as the pair page shows it beside the other."""
+
+    person: Person
+    names: list[PersonName] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    events: list[StatusEvent] = field(default_factory=list)
+    households: list[HouseholdMember] = field(default_factory=list)
+    superseded: set[int] = field(default_factory=set)
+
+
+def side_by_side(pair: CandidatePair) -> tuple[Side, Side]:
+    """Both records of a pair with what tells two people apart, read inside the open scope."""
+    sides = []
+    for person in (pair.left, pair.right):
+        events = list(StatusEvent.objects.filter(person=person).order_by("effective", "recorded_at", "id"))
+        sides.append(
+            Side(
+                person=person,
+                names=list(PersonName.objects.filter(person=person).order_by("position", "id")),
+                documents=list(Document.objects.filter(person=person)),
+                addresses=list(Address.objects.filter(person=person).select_related("region")),
+                events=events,
+                households=list(HouseholdMember.objects.filter(person=person).select_related("household")),
+                superseded={e.supersedes_id for e in events if e.supersedes_id},
+            )
+        )
+    return sides[0], sides[1]
+
+
+def default_survivor(pair: CandidatePair) -> Person:
+    """The older registration survives by default: its number is the one most papers quote."""
+    return min((pair.left, pair.right), key=lambda p: (p.created_at, p.pk))

@@ -1,0 +1,112 @@
+"""The comparisons and the pure-Python scorer: evidence in words, and the same match weight as Splink."""
+
+import math
+
+import pytest
+from django.utils import translation
+
+from panah.matching import batch
+from panah.matching.comparisons import COMPARISONS, Model, default_model, levels_of, score_pair
+from panah.matching.normalise import prepare
+from tests.matching.data import crossscript
+
+
+def features(**row):
+    return prepare({"person_id": "x", **row})
+
+
+AHMADI_CYRILLIC = features(given_name="Мухаммад", family_name="Ахмади", patronymic="Каримович", birth_date="1990",
+                           sex="M", country_of_origin="AFG", region="KZ-75")  # fmt: skip
+AHMADI_LATIN = features(given_name="Mohammad", family_name="Ahmadi", patronymic="Karim", birth_date="1990-01-01",
+                        sex="M", country_of_origin="AFG", region="KZ-71")  # fmt: skip
+
+
+def test_the_same_person_in_two_scripts_scores_high_with_the_evidence_in_words():
+    score = score_pair(AHMADI_CYRILLIC, AHMADI_LATIN)
+    assert score.probability > 0.9
+    evidence = {str(label): str(text) for label, text in score.evidence}
+    assert evidence["family name"] == "Ахмади ≈ Ahmadi by transliteration"
+    assert evidence["birth date"].startswith("same year, day unknown on one side")
+    assert evidence["father's name"] == "Каримович ≈ Karim by transliteration"
+    assert "region" in evidence and "different" in evidence["region"]
+
+
+def test_a_namesake_with_another_father_and_birth_date_scores_low():
+    other = features(given_name="Mohammad", family_name="Ahmadi", patronymic="Yusuf", birth_date="1971-05-17",
+                     sex="M", country_of_origin="AFG", region="KZ-75")  # fmt: skip
+    score = score_pair(AHMADI_CYRILLIC, other)
+    assert score.probability < 0.01
+    evidence = {str(label): str(text) for label, text in score.evidence}
+    assert evidence["father's name"].startswith("different")
+
+
+def test_twins_are_not_one_person():
+    # Same family, father, birth date and household; other given names.
+    a = features(given_name="Fatima", family_name="Rahimi", patronymic="Hamid", birth_date="2012-03-04", sex="F",
+                 household_id="H1", region="KZ-75", country_of_origin="AFG")  # fmt: skip
+    b = features(given_name="Zahra", family_name="Rahimi", patronymic="Hamid", birth_date="2012-03-04", sex="F",
+                 household_id="H1", region="KZ-75", country_of_origin="AFG")  # fmt: skip
+    assert not score_pair(a, b).judged_same()
+
+
+def test_swapped_given_and_family_names_are_recognised():
+    a = features(given_name="Ahmadi", family_name="Mohammad", birth_date="1990-05-17")
+    b = features(given_name="Mohammad", family_name="Ahmadi", birth_date="1990-05-17")
+    # Counted once, on the given name (the family comparison sees a weaker level).
+    assert levels_of(a, b)["given"] == "swapped"
+    assert levels_of(a, b)["family"] != "exact"
+    assert score_pair(a, b).judged_same()
+
+
+def test_evidence_is_translated():
+    with translation.override("ru"):
+        labels = [str(label) for label, _ in score_pair(AHMADI_CYRILLIC, AHMADI_LATIN).evidence]
+    assert "имя" in labels
+
+
+def test_model_round_trips_through_json(tmp_path):
+    model = default_model()
+    model.save(tmp_path / "model.json")
+    again = Model.load(tmp_path / "model.json")
+    assert again.prior == model.prior and again.parameters == model.parameters
+
+
+def test_the_shipped_model_has_parameters_for_every_level():
+    model = default_model()
+    for comparison in COMPARISONS:
+        for level in comparison.levels:
+            if not level.is_null:
+                m, u = model.parameters[comparison.key][level.key]
+                assert 0 < m <= 1 and 0 < u <= 1, (comparison.key, level.key)
+
+
+def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
+    rows, _ = crossscript(1500, 11)
+    records = [prepare(row) for row in rows]
+    by_id = {f["person_id"]: f for f in records}
+    splink = batch.predict_weights(records)
+    assert len(splink) >= 300
+    for (left, right), (weight, levels) in splink.items():
+        score = score_pair(by_id[left], by_id[right])
+        assert score.levels == levels, (left, right)
+        assert math.isclose(score.match_weight, weight, abs_tol=1e-6), (left, right)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1990-05-17"}, "exact"),
+        ({"birth_date": "1990-01-01"}, {"birth_date": "1990-01-01"}, "jan1"),
+        ({"birth_date": "1990"}, {"birth_date": "1990-05-17"}, "partial"),
+        ({"birth_date": "1990-01-01"}, {"birth_date": "1990-05-17"}, "partial"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1990-05-18"}, "month"),
+        ({"birth_date": "1990-05-07"}, {"birth_date": "1990-07-05"}, "transposed"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1990-08-18"}, "year"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1980-05-17"}, "day_month"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1991-08-18"}, "near"),
+        ({"birth_date": "1990"}, {"birth_date": "1960"}, "else"),
+        ({"birth_date": ""}, {"birth_date": "1960"}, "null"),
+    ],
+)
+def test_birth_date_levels(a, b, level):
+    assert levels_of(features(**a), features(**b))["birth"] == level
