@@ -14,6 +14,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         REBUILD_STATISTICS = "rebuild_statistics", _("Rebuild the statistics index")
         REINDEX_NAMES = "reindex_names", _("Rebuild the name search index")
+        FIND_DUPLICATES = "find_duplicates", _("Look for duplicates across the whole registry")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

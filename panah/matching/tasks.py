@@ -52,8 +52,13 @@ def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
     Side effects: open CandidatePairs (pairs already decided "not the same" are not reopened); the
     job's progress. Returns the number of pairs proposed."""
     with running(job_id) as progress:
-        records = registry_records(progress)
-        pairs = person_pairs(find_duplicates(records, threshold=threshold))
+        # Progress in thousandths: reading the registry is the first third, the engine the rest.
+        records = registry_records(lambda done, total: progress(round(333 * done / max(total, 1)), 1000))
+        pairs = person_pairs(
+            find_duplicates(
+                records, threshold=threshold, progress=lambda _step, part: progress(333 + round(667 * part), 1000)
+            )
+        )
         proposed = propose_pairs(
             ((left, right, score, evidence) for (left, right), (score, evidence) in sorted(pairs.items())),
             source="batch",

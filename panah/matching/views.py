@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from panah.jobs.models import Job
+from panah.jobs.services import start as start_job
 from panah.matching import selectors, services
 from panah.matching.forms import DecisionForm, MergeForm, QueueFilterForm, UnmergeForm
 from panah.matching.models import PairState
+from panah.matching.tasks import find_duplicates_in_registry
 
 PAGE_SIZE = 25
 
@@ -42,7 +45,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"title": _("Possible duplicates"), "form": form, "page": page, "filter_query": query.urlencode()},
+        {
+            "title": _("Possible duplicates"),
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "may_run_batch": request.user.has_perm("panah.maintain"),
+        },
     )
 
 
@@ -183,3 +192,13 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def run_batch(request: HttpRequest) -> HttpResponse:
+    """Start a duplicate run over the whole registry in the background; its pairs join the queue."""
+    if not request.user.has_perm("panah.maintain"):
+        raise PermissionDenied(_("Only system administrators may run duplicate detection over the whole registry."))
+    job = start_job(kind=Job.Kind.FIND_DUPLICATES, by=request.user, task=find_duplicates_in_registry)
+    return redirect("jobs:job", pk=job.pk)
