@@ -312,7 +312,7 @@ def predict_weights(features: list[dict[str, Any]], model: Model | None = None, 
     return result
 
 
-M_FLOOR = 0.002  # no level is impossible for one person written twice (the training set lacks some errors)
+M_FLOOR = 0.01  # no level is impossible for one person written twice (the training set lacks some errors)
 U_FLOOR = 1e-6
 
 

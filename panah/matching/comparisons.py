@@ -23,6 +23,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -362,6 +363,17 @@ def default_model() -> Model:
     if _default_model is None:
         _default_model = Model.load()
     return _default_model
+
+
+def model_for_population(records: int) -> Model:
+    """The shipped model with its prior for a registry (or file) of `records` persons
+    (`Model.for_population`): what the online check should score with, given the registry's size."""
+    return _population_model(max(int(records), 0))
+
+
+@lru_cache(maxsize=8)
+def _population_model(records: int) -> Model:
+    return default_model().for_population(records)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ Names become script-independent canonical words (`panah.registry.names`: PyICU t
 the Arabic letter table, the variants in name_variants.txt) with the parts that vary between
 offices taken off as data, not code branches:
 - particles written apart or hyphenated (al-, el-, ul-, ad-, bin, ibn, ...): dropped, so
-  "al-Hassan", "Al Hassan" and "Hassan" meet;
+  "al-Hassan", "Al Hassan" and "Hassan" meet; joined to a family name (Alhassan) when a known
+  name or a consonant and four letters follow (so not in Ali, Alim, Alisher);
 - suffixes that say whose son or daughter (-ovich/-ovna, uly/kyzy, -zada/-zade/-zoda): the stem
   is kept, so a patronymic written the Russian, Kazakh or Persian way compares on the father's name;
 - Russian feminine family-name endings (-ova, -eva, -ina, -skaya) to the masculine form, since a
-  wife and a daughter are registered in both forms.
+  wife and a daughter are registered in both forms;
+- a name only in full_name_original is read as given name, father's name(s), family name (last).
 
 Features are plain strings and integers, so the same dict feeds Splink (a DataFrame column each)
 and the online scorer (`panah.matching.comparisons.score_pair`).
@@ -19,20 +21,27 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from panah.registry.names import canonical, latin_key, skeleton
+from panah.registry.names import canonical, is_known_name, latin_key, skeleton
 
 # Words dropped wherever they stand: Arabic article and "son of", Turkic/Persian honorifics.
 PARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at", "az", "bin", "ibn", "bint", "binti"})
 # Compound given names whose parts are written together or apart: the joined form is canonical.
-COMPOUND_HEADS = frozenset({"abdul", "abdel", "abdol", "abdu", "abd", "nur", "gul", "mohammad", "muhammad"})
+COMPOUND_HEADS = frozenset({"abdul", "abdel", "abdol", "abdu", "abd", "abad", "nur", "gul", "mohammad", "muhammad"})
 # ... and the tails that join the word before them ("Zabih ullah", "ذبیح الله", "Nasr uddin").
 COMPOUND_TAILS = frozenset({"allah", "alla", "ullah", "ulla", "alala", "uddin", "addin", "iddin"})
 # Suffixes removed from the end of a word (longest first), leaving at least three letters.
-PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ich", "uly", "uli", "ulu", "kyzy", "kizi", "qizi",
-                       "ogly", "oglu", "ugli", "zada", "zade", "zoda", "zadeh")  # fmt: skip
+# ISO 9 writes -ович as -ovič, which reads "ovic" in ASCII.
+PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovic", "evic", "ovna", "evna", "ichna", "ich", "uly", "uli", "ulu", "kyzy",
+                       "kizi", "qizi", "qyzy", "ogly", "oglu", "ogli", "ugli", "zada", "zade", "zoda", "zadeh")  # fmt: skip
 # Family names made from a father's name (Kazakh -uly/-kyzy, Azeri -oglu, Persian -zada) compare on it.
 FAMILY_SUFFIXES = ("uly", "uli", "ulu", "kyzy", "kizi", "qizi", "ogly", "oglu", "ugli", "zada", "zade", "zoda", "zadeh")
-PATRONYMIC_WORDS = frozenset({"uly", "uli", "ulu", "kyzy", "kizi", "qizi", "ogly", "oglu", "ugli", "ibn", "bin"})
+PATRONYMIC_WORDS = frozenset({"uly", "uli", "ulu", "kyzy", "kizi", "qizi", "qyzy", "ogly", "oglu", "ogli", "ugli", "ibn",
+                              "bin"})  # fmt: skip
+# The Arabic article written joined to a family name (Alhassan, Alhamwi, Al'ahmad): dropped when a
+# known name follows (name_variants.txt) or a consonant and at least JOINED_ARTICLE_REST letters, so
+# that Ali, Alim or Alisher stay as they are. (Arabic script writes it apart already: names.py.)
+JOINED_ARTICLE = "al"
+JOINED_ARTICLE_REST = 4
 FEMININE_ENDINGS = (("skaya", "skiy"), ("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("aya", "iy"))
 
 _DOCUMENT = re.compile(r"[^0-9A-Z]")
@@ -55,6 +64,15 @@ def _joined_compounds(words: list[str]) -> list[str]:
     return result
 
 
+def _without_article(word: str) -> str:
+    rest = word[len(JOINED_ARTICLE) :]
+    if not word.startswith(JOINED_ARTICLE) or len(rest) < 3:
+        return word
+    if is_known_name(rest) or (len(rest) >= JOINED_ARTICLE_REST and rest[0] not in "aeiouy"):
+        return canonical(rest)
+    return word
+
+
 def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str:
     for suffix in sorted(suffixes, key=len, reverse=True):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -75,7 +93,7 @@ def name_code(text: str, part: str = "given") -> str:
     if part == "patronymic":
         words = [_strip_suffix(w, PATRONYMIC_SUFFIXES) for w in words if w not in PATRONYMIC_WORDS]
     elif part == "family":
-        words = [_family_word(_strip_suffix(w, FAMILY_SUFFIXES)) for w in words]
+        words = [_family_word(_strip_suffix(_without_article(w), FAMILY_SUFFIXES)) for w in words]
     return " ".join(words)
 
 
@@ -116,9 +134,12 @@ def prepare(record: Mapping[str, Any]) -> dict[str, Any]:
     family = name_code(family_name, "family")
     patronymic_key = name_code(patronymic, "patronymic")
     if not (given or family) and original:
-        # Only the name as written on an original document: its words stand for given and family.
+        # Only the name as written on an original document: given name first, family name last
+        # and, between them, the father's name (as Afghan and Arab documents write a full name).
         words = name_code(original).split()
-        given, family = " ".join(words[:1]), " ".join(words[1:])
+        given, family = " ".join(words[:1]), name_code(" ".join(words[1:][-1:]), "family")
+        if len(words) >= 3 and not patronymic_key:
+            patronymic_key = name_code(" ".join(words[1:-1]), "patronymic")
     all_words = sorted({w for code in (given, family, patronymic_key, name_code(original)) for w in code.split()})
     year, month, day, precision = birth_parts(text("birth_date"))
     sex = text("sex").upper()

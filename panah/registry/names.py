@@ -3,14 +3,17 @@
 Two keys per word, both plain ASCII so every database indexes them the same way:
 - the *key*: the word transliterated to Latin with PyICU, with the Kazakh letters and the
   Russian letters that English spells with two (х kh, ш sh, ж zh ...) written as passports do;
-- the *skeleton*: the key with the usual spelling variants folded (kh/h, sh/s, q/k, w/v ...),
-  vowels dropped and doubled letters collapsed. Arabic script writes no short vowels, so the
-  skeleton is what "Мухаммад", "Mohammad" and "محمد" share ("mhmd").
+- the *skeleton*: the key with the usual spelling variants folded (kh/h, sh/s, q/k, w/v, zh/ž/j,
+  Uzbek x/kh ...), vowels dropped (a leading vowel written "a") and doubled letters collapsed.
+  Arabic script writes no short vowels, so the skeleton is what "Мухаммад", "Mohammad" and "محمد"
+  share ("mhmd"), and what keeps Ahmad ("ahmd") apart from Hamid ("hmd").
 
 Arabic-script words (Dari, Pashto, Arabic) are transliterated letter by letter from the table
-ARABIC_LETTERS, as Afghan and Kazakh offices romanise them (ذ is z in Dari, ع is not written, و and
-ی inside a word are the long vowels u and i); an "a" is written between two consonants where the
-script writes no vowel, so that two letters never read as one digraph (ز + ه is "zah", not "zh").
+ARABIC_LETTERS, as Afghan and Kazakh offices romanise them (ذ is z in Dari, ع is not written but a
+vowel follows it, و and ی inside a word are the long vowels u and i, but و is w after an alef and
+before a long vowel: جواد Jawad, میرویس Mirwais; a leading article ال is written apart, "al-");
+an "a" is written between two consonants where the script writes no vowel, so that two letters
+never read as one digraph (ز + ه is "zah", not "zh").
 Names whose spellings differ by more than folding (Ибрагим for Ibrahim, Magomed for Muhammad) are
 joined through name_variants.txt: the skeleton is that of the canonical spelling.
 Fuzzy matching of whole names belongs to duplicate detection; these keys only make search
@@ -29,6 +32,8 @@ from rapidfuzz.distance import JaroWinkler
 _RULES = r"""
 :: NFKC ;
 :: Lower ;
+[\u0027\u02BB\u02BC\u02B9\u02BA\u2018\u2019\u0060] > ;
+ž > zh ; š > sh ; č > ch ; ŝ > shch ;
 ә > a ; ғ > g ; қ > k ; ң > n ; ө > o ; ұ > u ; ү > u ; һ > h ; і > i ;
 ҳ > h ; ҷ > j ; ӣ > i ; ӯ > u ; ў > u ;
 дж > j ; й > y ; х > kh ; щ > shch ; ш > sh ; ч > ch ; ж > zh ; ц > ts ;
@@ -48,15 +53,23 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("gh", "g"),
     ("sh", "s"),
     ("ch", "c"),
-    ("zh", "z"),
     ("ts", "c"),
     ("ph", "f"),
     ("th", "t"),
     ("dh", "d"),
     ("ck", "k"),
     ("q", "k"),
-    ("x", "ks"),
     ("w", "v"),
+)
+# ж is j in the Kazakh Latin alphabet of 2021 and in many passports (Janar, Jasur), zh or ž
+# elsewhere (Zhanar, Žavad): the skeleton writes both j. Uzbek Latin x is х: h at the start of a
+# word and before a consonant (Xamidov, Shaxlo, Baxtiyor); elsewhere ks (Alexander, Dixon, Max). ISO 9 writes й as j (Ajbek, Gusejni): a j after
+# a vowel and not before one is that letter, a vowel for the skeleton.
+_SOUND_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"^x|x(?=[b-df-hj-np-rt-z])"), "h"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"(?<=[aeiou])j(?![aeiouy])"), "y"),
 )
 _VOWELS = re.compile(r"[aeiouy]")
 # Persian and Arabic names end in a silent h after a vowel (Fatemeh, Zadeh, Fatimah): not a consonant.
@@ -78,14 +91,44 @@ _ARABIC_HEH = "هہھ"  # h, but a silent final vowel after a consonant (فاط�
 _ARABIC_VOWEL_OUT = "aiue"
 
 
+_ARABIC_ALEF = "اآأإ"
+_ARABIC_AIN = "ع"
+_ARABIC_ARTICLE = "ال"
+_ARTICLE_REST = 4  # Latin letters the rest of a word needs for a leading ال to be the article
+
+
+def _vav_is_consonant(letters: list[str], index: int) -> bool:
+    """و is w at the start of a word, after an alef (داوود), and before a long vowel: an alef
+    (جواد) or a ی that is itself a vowel, not a y before another vowel (میرویس, but رویا)."""
+    if index == 0 or letters[index - 1] in _ARABIC_ALEF:
+        return True
+    after = letters[index + 1 : index + 3]
+    if not after:
+        return False
+    if after[0] in _ARABIC_ALEF:
+        return True
+    return after[0] in _ARABIC_YEH and (len(after) == 1 or after[1] not in _ARABIC_ALEF + _ARABIC_VAV + _ARABIC_YEH)
+
+
 def _arabic_word(word: str) -> str:
-    """One Arabic-script word in Latin letters (see the module docstring)."""
-    out: list[str] = []
+    """One Arabic-script word in Latin letters (see the module docstring). A leading ال is the
+    article, written apart ("al-" + the name) when enough of a name follows (not الهام, Elham)."""
     letters = [c for c in word if not unicodedata.combining(c) and c != "ـ"]  # short vowels, tatweel
+    if "".join(letters[:2]) == _ARABIC_ARTICLE and len(letters) > 3:
+        rest = _arabic_letters(letters[2:])
+        if len(rest) >= _ARTICLE_REST:
+            return f"al-{rest}"
+    return _arabic_letters(letters)
+
+
+def _arabic_letters(letters: list[str]) -> str:
+    out: list[str] = []
     for index, char in enumerate(letters):
         first, last = index == 0, index == len(letters) - 1
         if char == _ARABIC_VAV:
-            latin = "w" if first else "u"
+            latin = "w" if _vav_is_consonant(letters, index) else "u"
+        elif char == _ARABIC_AIN and first:
+            latin = "a"  # not written in Latin, but a vowel follows it: علی Ali, عمر Omar, عثمان Osman
         elif char in _ARABIC_YEH:
             latin = "y" if first else ("e" if char == "ې" else "i")
         elif char in _ARABIC_HEH:
@@ -115,6 +158,16 @@ def _variants() -> dict[str, str]:
     return table
 
 
+def is_known_name(word_key: str) -> bool:
+    """The word is a name of name_variants.txt (a canonical spelling or a variant)."""
+    return word_key in _variants() or word_key in _canonicals()
+
+
+@cache
+def _canonicals() -> frozenset[str]:
+    return frozenset(_variants().values())
+
+
 def canonical(word_key: str) -> str:
     """The spelling a name's variants are joined under (itself when it has none)."""
     return _variants().get(word_key, word_key)
@@ -140,17 +193,22 @@ def latin_key(text: str) -> str:
 def fold(word_key: str) -> str:
     """A key word with spelling variants folded but vowels kept: used to rank candidates."""
     word_key = _FINAL_H.sub(r"\1", canonical(word_key))
+    for pattern, new in _SOUND_FOLDS:
+        word_key = pattern.sub(new, word_key)
     for old, new in _FOLDS:
         word_key = word_key.replace(old, new)
     return _REPEATS.sub(r"\1", word_key)
 
 
 def skeleton(word_key: str) -> str:
-    """Consonant skeleton of one key word (of its canonical spelling); the folded word when no
-    consonant is left."""
+    """Consonant skeleton of one key word (of its canonical spelling), with an "a" in front when the
+    word begins with a vowel, so that Ahmad (ahmd) and Hamid (hmd), Omar (amr) and Mir (mr) stay
+    apart; the folded word when no consonant is left."""
     folded = fold(word_key)
     consonants = _REPEATS.sub(r"\1", _VOWELS.sub("", folded))
-    return consonants or folded
+    if not consonants:
+        return folded
+    return "a" + consonants if _VOWELS.match(folded) else consonants
 
 
 def word_keys(text: str) -> list[tuple[str, str]]:

@@ -11,11 +11,6 @@ def found(pairs):
     return {(p.left_id, p.right_id) for p in pairs}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="target not reached yet: F1 0.9499 (precision 0.986, recall 0.917) on this set, 25 Nov 2026; "
-    "the misses are mostly normalisation (zh/j/ž, -ovič, Arabic و and ال) and blocking",
-)
 def test_cross_script_set_pairwise_f1():
     rows, truth = crossscript(4000, 3)
     pairs = find_duplicates(rows)
@@ -25,8 +20,8 @@ def test_cross_script_set_pairwise_f1():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="target not reached yet: F1 0.935 (precision 1.000, recall 0.877), 25 Nov 2026; FEBRL 3 "
-    "duplicates often carry another birth date and document, and the address is not compared",
+    reason="target not reached yet: F1 0.941 (precision 1.000, recall 0.889), 25 Nov 2026; FEBRL 3 "
+    "duplicates often carry another birth date and document, or other names, and the address is not compared",
 )
 def test_febrl3_pairwise_f1():
     rows, truth = febrl3()

@@ -6,7 +6,14 @@ import pytest
 from django.utils import translation
 
 from panah.matching import batch
-from panah.matching.comparisons import COMPARISONS, Model, default_model, levels_of, score_pair
+from panah.matching.comparisons import (
+    COMPARISONS,
+    Model,
+    default_model,
+    levels_of,
+    model_for_population,
+    score_pair,
+)
 from panah.matching.normalise import prepare
 from tests.matching.data import crossscript
 
@@ -110,3 +117,12 @@ def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
 )
 def test_birth_date_levels(a, b, level):
     assert levels_of(features(**a), features(**b))["birth"] == level
+
+
+def test_a_larger_registry_needs_more_evidence():
+    model = default_model()
+    large = model_for_population(100 * max(model.population, 1))
+    assert large.prior < model.prior and large.parameters == model.parameters
+    assert model_for_population(2) is model
+    pair = (AHMADI_CYRILLIC, AHMADI_LATIN)
+    assert score_pair(*pair, large).probability < score_pair(*pair, model).probability

@@ -35,6 +35,23 @@ def keys(**row):
         ({"full_name_original": "ذبیح الله نورزی"}, {"given_name": "Zabihullah", "family_name": "Nurzai"}),
         # Russian г for h.
         ({"given_name": "Ибрагим", "family_name": "Гусейни"}, {"given_name": "Ibrahim", "family_name": "Husseini"}),
+        # ж as j (Kazakh Latin 2021, passports), zh (ICAO) or ž (ISO 9); ISO 9 й as j and -ovič.
+        ({"given_name": "Janar", "patronymic": "Bauyrjan qyzy"}, {"given_name": "Жанар", "patronymic": "Бауржановна"}),
+        ({"given_name": "Žavad", "family_name": "Husejni"}, {"given_name": "Jawad", "family_name": "Husseini"}),
+        ({"given_name": "Ajbek", "patronymic": "Sardorovič"}, {"given_name": "Айбек", "patronymic": "Сардорович"}),
+        # Uzbek Latin x for х.
+        ({"given_name": "Shaxlo", "family_name": "Xamidova"}, {"given_name": "Шахло", "family_name": "Хамидова"}),
+        # The Arabic article written joined, in Arabic script and in Latin.
+        ({"given_name": "أحمد", "family_name": "الأحمد"}, {"given_name": "Akhmed", "family_name": "Al-Akhmad"}),
+        ({"given_name": "Houda", "family_name": "Alhassan"}, {"given_name": "Khuda", "family_name": "Al-Khasan"}),
+        # Compound names written apart in Arabic script (عبد, گل as heads).
+        ({"patronymic": "عبد الرحمن"}, {"patronymic": "Abdurakhmanovna"}),
+        (
+            {"full_name_original": "علی گل آغا محمدی"},
+            {"given_name": "Ali", "patronymic": "Gulaga", "family_name": "Mohammadi"},
+        ),
+        # و as the consonant w: Mirwais, Jawad.
+        ({"given_name": "میرویس", "family_name": "وردک"}, {"given_name": "Mirwais", "family_name": "Wardak"}),
     ],
 )
 def test_the_same_name_written_two_ways_gets_the_same_keys(a, b):
@@ -46,6 +63,21 @@ def test_a_name_only_in_arabic_script_fills_given_and_family():
     latin = prepare({"person_id": "8", "given_name": "Mohammad", "family_name": "Ahmadi"})
     assert (features["given_skel"], features["family_skel"]) == (latin["given_skel"], latin["family_skel"])
     assert features["name_skels"] == latin["name_skels"]
+
+
+def test_a_three_word_original_name_is_given_fathers_and_family_name():
+    features = prepare({"person_id": "7", "full_name_original": "علی احمد احمدی"})
+    latin = prepare({"person_id": "8", "given_name": "Ali", "family_name": "Ahmadi", "patronymic": "Ahmad"})
+    assert (features["given_skel"], features["patronymic_skel"], features["family_skel"]) == (
+        latin["given_skel"],
+        latin["patronymic_skel"],
+        latin["family_skel"],
+    )
+
+
+@pytest.mark.parametrize("name", ["Ali", "Alim", "Alisher", "Alibek"])
+def test_names_beginning_with_al_are_not_taken_for_the_article(name):
+    assert prepare({"person_id": "1", "family_name": name})["family"] == name.lower()
 
 
 def test_name_sets_ignore_order_so_swapped_names_meet():

@@ -33,6 +33,20 @@ from panah.registry.names import detect_script, latin_key, skeleton, word_keys
         ("Ибрагим", "Ibrahim"),
         ("Гусейн", "Husayn"),
         ("Магомед", "Muhammad"),
+        # ж as j, zh or ž; ISO 9 й as j; Uzbek Latin x for х.
+        ("Janar", "Жанар"),
+        ("Žavad", "Джавад"),
+        ("Ajbek", "Айбек"),
+        ("Xamidov", "Хамидов"),
+        ("Alexander", "Александр"),
+        # و is w at the start, after an alef and before a long vowel; u elsewhere.
+        ("میرویس", "Mirwais"),
+        ("جواد", "Jawad"),
+        ("پرویز", "Parwiz"),
+        ("محمود", "Mahmud"),
+        ("رویا", "Roya"),
+        # A word-initial ع is not written, but the vowel after it is.
+        ("عمر", "Omar"),
         # Pashto letters are letters, not word breaks.
         ("ښکلی", "Shkali"),
         ("ډاکټر", "Daktar"),
@@ -79,3 +93,13 @@ def test_keys_are_plain_ascii_words_and_never_crash(text):
 @pytest.mark.parametrize("word", ["عبدالرحمن", "ښکلی", "پښتون", "ټولنه", "ډاکټر", "ږمی", "څښتن", "ځلمی", "ګل", "ڼ"])
 def test_an_arabic_script_word_stays_one_word(word):
     assert len(word_keys(word)) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [("Ahmad", "Hamid"), ("Omar", "Mir"), ("Ali", "Li")])
+def test_a_leading_vowel_keeps_names_apart(a, b):
+    assert word_keys(a)[0][1] != word_keys(b)[0][1]
+
+
+def test_the_joined_arabic_article_is_written_apart_but_not_in_elham():
+    assert latin_key("الحسن") == "al hasan"
+    assert len(word_keys("الهام")) == 1
