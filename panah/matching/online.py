@@ -51,14 +51,15 @@ class Candidate:
         return round(100 * self.probability)
 
 
-def _birth_text(person: Any) -> str:
-    if person.birth_date is None:
+def _birth_text(birth: dt.date | None, precision: str | None) -> str:
+    """A birth date as the person file writes it: YYYY, YYYY-MM or YYYY-MM-DD by its precision."""
+    if birth is None:
         return ""
-    if person.birth_date_precision == DatePrecision.YEAR:
-        return f"{person.birth_date.year:04d}"
-    if person.birth_date_precision == DatePrecision.MONTH:
-        return f"{person.birth_date:%Y-%m}"
-    return person.birth_date.isoformat()
+    if precision == DatePrecision.YEAR:
+        return f"{birth.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{birth.year:04d}-{birth.month:02d}"
+    return birth.isoformat()
 
 
 def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
@@ -76,7 +77,7 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
         common = {
             "person_id": str(person.pk),
             "sex": person.sex,
-            "birth_date": _birth_text(person),
+            "birth_date": _birth_text(person.birth_date, person.birth_date_precision),
             "country_of_origin": person.country_of_origin_id or "",
             "region": person.region_id or "",
             "document_number": (documents.get(person.pk) or [""])[0],
@@ -226,19 +227,12 @@ def registration_records(
     names: Iterable[Mapping[str, str]], person: Mapping[str, Any], documents: Iterable[Mapping[str, Any]]
 ) -> list[dict[str, str]]:
     """Person-file rows for what the registration form holds (one per script the name was entered in)."""
-    birth = person.get("birth_date")
-    precision = person.get("birth_date_precision")
-    birth_text = ""
-    if birth is not None:
-        birth_text = {DatePrecision.YEAR: f"{birth:%Y}", DatePrecision.MONTH: f"{birth:%Y-%m}"}.get(
-            precision, birth.isoformat()
-        )
     origin = person.get("country_of_origin")
     numbers = [d.get("number") or "" for d in documents]
     common = {
         "person_id": "new",
         "sex": person.get("sex") or "",
-        "birth_date": birth_text,
+        "birth_date": _birth_text(person.get("birth_date"), person.get("birth_date_precision")),
         "country_of_origin": getattr(origin, "pk", origin) or "",
         "document_number": numbers[0] if numbers else "",
     }

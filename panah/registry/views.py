@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from panah.accounts.models import Organisation
 from panah.accounts.roles import Action
@@ -197,14 +198,13 @@ def _duplicates_context(candidates: list, error: str, decision: str) -> dict[str
 
 
 @login_required
+@require_POST
 def register_check(request: HttpRequest) -> HttpResponse:
     """The duplicate check as the registrar types (htmx): candidates for what the form holds so far.
 
     Invalid or missing fields are left out; nothing is saved. The same check runs again on saving,
     so the page works without JavaScript too."""
     _registration_context(request)  # the same right as registering
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     names_form = NamesForm(request.POST, prefix="name")
     person_form = PersonFieldsForm(request.POST, prefix="person")
     document_form = DocumentForm(request.POST, prefix="document")

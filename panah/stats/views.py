@@ -20,12 +20,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
@@ -480,10 +481,9 @@ def release_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def rebuild_index(request: HttpRequest) -> HttpResponse:
     """Start a rebuild of the statistics index in the background and follow it on the job page."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("panah.maintain"):
         raise PermissionDenied(_("Only system administrators may rebuild the statistics index."))
     job = start_job(kind=Job.Kind.REBUILD_STATISTICS, by=request.user, task=rebuild_statistics_index)
