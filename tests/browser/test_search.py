@@ -24,8 +24,10 @@ def test_search_results_load_their_stylesheet_and_script_and_weigh_under_100_kb(
     assert not failed, f"the page could not load: {failed}"
     kinds = {r.request.resource_type for r in responses}
     assert {"document", "stylesheet", "script"} <= kinds
-    # Uncompressed bodies: an upper bound of what goes over the wire.
-    weight = sum(len(r.body()) for r in responses)
+    # Uncompressed bodies: an upper bound of what goes over the wire. The icon (resource type "other")
+    # is fetched by the browser itself, outside the page, and Chromium may drop its body before it can
+    # be read ("No resource with given identifier"): it is left out, a 200-byte SVG.
+    weight = sum(len(r.body()) for r in responses if r.request.resource_type != "other")
     assert weight < PAGE_BUDGET, f"{weight} bytes"
 
 
