@@ -2,7 +2,9 @@
 
 `find_duplicates()` prepares each record (`normalise.prepare`), hands the feature columns to Splink
 with the comparisons and trained parameters of `comparisons.py`, and returns the pairs whose match
-probability reaches the threshold, each with the evidence in words. DuckDB (in-process) is the
+probability reaches the threshold, each with the evidence in words. On a file of
+M_FROM_FILE_RECORDS or more, the m probabilities (how one person's records differ) are first
+re-estimated on the file itself by expectation maximisation, starting from the trained ones. DuckDB (in-process) is the
 default engine; Spark in local mode (or on a cluster, through the session the caller configures)
 when the registry outgrows one machine. Both run the same SQL, so they find the same pairs.
 
@@ -53,6 +55,10 @@ BLOCKING_RULES = (
     "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel",
     # The same document.
     "l.document_number = r.document_number",
+    # Two digits of a document number swapped.
+    "l.document_number_sorted = r.document_number_sorted",
+    # Other names (a marriage, a mistake) at the same address: the birth year.
+    "l.address_key = r.address_key AND l.birth_year = r.birth_year",
 )
 # Rules for training (expectation maximisation needs pairs that are mostly, not all, matches).
 TRAINING_RULES = (
@@ -84,7 +90,7 @@ class InputError(ValueError):
     """A person file that cannot be matched: says which row and column."""
 
 
-ORIGINAL_COLUMNS = ("given_name", "family_name", "patronymic")
+ORIGINAL_COLUMNS = ("given_name", "family_name", "patronymic", "place")
 Columns = dict[str, list[Any]]
 
 
@@ -267,6 +273,9 @@ def find_duplicates(
         db_api = spark_api() if backend == "spark" else duckdb_api()
     table = _register(db_api, columns, backend)
     del columns
+    if count >= M_FROM_FILE_RECORDS:
+        model = model.with_m(estimate_m(db_api, table, model))
+        report("estimated on the file how its records differ", 0.4)
     linker = _linker(db_api, table, model)
     if threshold <= 0:
         weight_threshold = None
@@ -277,7 +286,7 @@ def find_duplicates(
     predictions = linker.inference.predict(threshold_match_weight=weight_threshold, warning_mode="never")
     report("scored candidate pairs", 0.9)
     gammas = {c.key: c.gammas for c in BY_KEY.values()}
-    pairs = []
+    pairs: list[Pair] = []
     for row in _rows(predictions, backend):
         left, right = str(row["person_id_l"]), str(row["person_id_r"])
         levels = {key: gammas[key][int(row[f"gamma_{key}"])] for key in gammas}
@@ -310,6 +319,28 @@ def predict_weights(features: list[dict[str, Any]], model: Model | None = None, 
         levels = {key: gammas[key][int(row[f"gamma_{key}"])] for key in gammas}
         result[str(row["person_id_l"]), str(row["person_id_r"])] = (float(row["match_weight"]), levels)
     return result
+
+
+# From this many records a file holds enough likely pairs to learn from.
+M_FROM_FILE_RECORDS = 2_000
+
+
+def estimate_m(db_api, table, model: Model) -> dict[str, dict[str, float]]:
+    """m of every level re-estimated on this file by expectation maximisation (Splink), starting from
+    the model's: how often one person's records differ (a new document, another birth date, a
+    misspelt address) depends on who wrote the file, while u, how often different persons agree by
+    chance, is kept from the model (measured on a file it would count the file's own duplicates)."""
+    linker = _linker(db_api, table, model)
+    for rule in TRAINING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    measured: dict[str, dict[str, float]] = {}
+    for comparison in linker.misc.save_model_to_json()["comparisons"]:
+        levels = measured.setdefault(comparison["output_column_name"], {})
+        for level in comparison["comparison_levels"]:
+            m = level.get("m_probability")
+            if not level.get("is_null_level") and m is not None:
+                levels[level["label_for_charts"]] = m
+    return measured
 
 
 M_FLOOR = 0.01  # no level is impossible for one person written twice (the training set lacks some errors)

@@ -233,7 +233,10 @@ def _birth() -> Comparison:
     return Comparison("birth", _("birth date"), levels, original="birth_date")
 
 
-def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: Any = None) -> Comparison:
+def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: Any = None,
+           transposed: Any = None) -> Comparison:  # fmt: skip
+    """Equal, or (with `close`) one character apart, or (with `transposed`) the same characters in
+    another order (the `{column}_sorted` feature: digits swapped while typing), or different."""
     get = _side(column)[0]
     levels = [_null(column), Level("exact", f"{column}_l = {column}_r", lambda a, b: _eq(get(a), get(b)), same)]
     if close is not None:
@@ -245,8 +248,89 @@ def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: 
                 close,
             )
         )
+    if transposed is not None:
+        anagram = _side(f"{column}_sorted")[0]
+        levels.append(
+            Level(
+                "transposed",
+                f"{column}_sorted_l = {column}_sorted_r",
+                lambda a, b: _eq(anagram(a), anagram(b)),
+                transposed,
+            )
+        )
     levels.append(_else(different))
     return Comparison(key, label, tuple(levels), original=column)
+
+
+def _address() -> Comparison:
+    """Where the person lives: the same address; the street a letter or two apart; one address
+    written more fully than the other (a flat number, a district added); the same street, another
+    house; the same town only; different. Every level but the last two needs the towns to agree
+    (or one to be unknown): Abaya 12 in Almaty is not Abaya 12 in Astana."""
+    key, street, number, town = (
+        _side(c)[0] for c in ("address_key", "address_street", "address_number", "locality_key")
+    )
+
+    def same_town(a: Features, b: Features) -> bool:
+        return town(a) is None or town(b) is None or _within(town(a), town(b), 1)
+
+    def numbers_agree(a: Features, b: Features) -> bool:
+        na, nb = number(a), number(b)
+        return na is None or nb is None or f"{na}.".startswith(f"{nb}.") or f"{nb}.".startswith(f"{na}.")
+
+    def street_close(a: Features, b: Features) -> bool:
+        return street(a) is not None and len(street(a)) >= 5 and _within(street(a), street(b), 2)
+
+    def street_within(a: Features, b: Features) -> bool:
+        sa, sb = street(a), street(b)
+        return (
+            sa is not None and sb is not None and (sa == sb or (min(len(sa), len(sb)) >= 4 and (sa in sb or sb in sa)))
+        )
+
+    def exact(a: Features, b: Features) -> bool:
+        return _eq(key(a), key(b)) and same_town(a, b)
+
+    def close(a: Features, b: Features) -> bool:
+        return (number(a) or "") == (number(b) or "") and street_close(a, b) and same_town(a, b)
+
+    def fuller(a: Features, b: Features) -> bool:
+        return street_within(a, b) and numbers_agree(a, b) and same_town(a, b)
+
+    def same_street(a: Features, b: Features) -> bool:
+        return (street_within(a, b) or street_close(a, b)) and same_town(a, b)
+
+    def town_only(a: Features, b: Features) -> bool:
+        return _within(town(a), town(b), 1)
+
+    def null(a: Features, b: Features) -> bool:
+        return (key(a) is None or key(b) is None) and (town(a) is None or town(b) is None)
+
+    k, s, n, t = "address_key", "address_street", "address_number", "locality_key"
+    sql_town = f"({t}_l IS NULL OR {t}_r IS NULL OR levenshtein({t}_l, {t}_r) <= 1)"
+    sql_numbers = (
+        f"({n}_l IS NULL OR {n}_r IS NULL OR instr({n}_l || '.', {n}_r || '.') = 1"
+        f" OR instr({n}_r || '.', {n}_l || '.') = 1)"
+    )
+    sql_close = f"(length({s}_l) >= 5 AND levenshtein({s}_l, {s}_r) <= 2)"
+    sql_within = (
+        f"({s}_l = {s}_r OR (length({s}_l) >= 4 AND length({s}_r) >= 4"
+        f" AND (instr({s}_l, {s}_r) > 0 OR instr({s}_r, {s}_l) > 0)))"
+    )
+    levels = (
+        Level("null", f"({k}_l IS NULL OR {k}_r IS NULL) AND ({t}_l IS NULL OR {t}_r IS NULL)", null,
+              _("not recorded on one side"), is_null=True),
+        Level("exact", f"{k}_l = {k}_r AND {sql_town}", exact, _("same address ({left})")),
+        Level("close", f"coalesce({n}_l, '') = coalesce({n}_r, '') AND {sql_close} AND {sql_town}", close,
+              _("{left} / {right}, a letter or two apart")),
+        Level("fuller", f"{sql_within} AND {sql_numbers} AND {sql_town}", fuller,
+              _("{left} / {right}, one written more fully")),
+        Level("street", f"({sql_within} OR {sql_close}) AND {sql_town}", same_street,
+              _("same street, another house ({left} / {right})")),
+        Level("town", f"levenshtein({t}_l, {t}_r) <= 1", town_only,
+              _("another address in the same town ({left} / {right})")),
+        _else(_("different ({left} / {right})")),
+    )  # fmt: skip
+    return Comparison("address", _("address"), levels, original="place")
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -262,9 +346,11 @@ COMPARISONS: tuple[Comparison, ...] = (
         _("same number ({left})"),
         _("different numbers"),
         close=_("{left} / {right}, one character apart"),
+        transposed=_("{left} / {right}, the same digits in another order"),
     ),
     _exact("origin", _("country of origin"), "origin", _("same ({left})"), _("different ({left} / {right})")),
     _exact("region", _("region"), "region", _("same ({left})"), _("different ({left} / {right}), moved?")),
+    _address(),
 )
 BY_KEY = {comparison.key: comparison for comparison in COMPARISONS}
 
@@ -272,6 +358,7 @@ BY_KEY = {comparison.key: comparison for comparison in COMPARISONS}
 COLUMNS = (
     "given", "given_skel", "family", "family_skel", "patronymic_key", "patronymic_skel",
     "birth_year", "birth_month", "birth_day", "sex", "document_number", "origin", "region",
+    "document_number_sorted", "address_key", "address_street", "address_number", "locality_key",
 )  # fmt: skip
 
 
@@ -323,6 +410,16 @@ class Model:
             return self
         prior = self.prior * (self.population - 1) / (records - 1)
         return Model(prior=prior, parameters=self.parameters, notes={**self.notes, "scaled_to": records})
+
+    def with_m(self, measured: Mapping[str, Mapping[str, float]], floor: float = 0.01) -> Model:
+        """This model with the m of each level estimated on a file (`batch.estimate_m`), floored and
+        renormalised per comparison; u and the prior are kept."""
+        parameters = {}
+        for comparison, levels in self.parameters.items():
+            m = {level: max(measured.get(comparison, {}).get(level, mu[0]), floor) for level, mu in levels.items()}
+            total = sum(m.values())
+            parameters[comparison] = {level: (m[level] / total, mu[1]) for level, mu in levels.items()}
+        return Model(prior=self.prior, parameters=parameters, notes={**self.notes, "m": "estimated on the file"})
 
     def m_u(self, comparison: str, level: str) -> tuple[float, float]:
         m, u = self.parameters.get(comparison, {}).get(level, (None, None))
@@ -437,6 +534,8 @@ def _phrase(
             phrase = _("{left} ≈ {right} by transliteration")
         else:
             phrase = _("{left} ≈ {right}, a spelling variant")
+    if level.key == "exact" and comparison.key == "address" and shown_left.casefold() != shown_right.casefold():
+        phrase = _("{left} = {right}, the same address written another way")
     if lazy:
         return format_lazy(phrase, left=shown_left, right=shown_right)
     return str(phrase).format(left=shown_left, right=shown_right)

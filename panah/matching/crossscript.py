@@ -13,7 +13,8 @@ different offices (the corruption model):
   `full_name_original`);
 - given and family name swapped, the patronymic left out or written another way (Ахмадович /
   Ahmad / Ahmad uly), a typo in a name, the birth date cut to the year or set to 1 January, a new
-  or mistyped document number, a move to another region, sex not recorded.
+  or mistyped document number, a move to another region, sex not recorded, the address written
+  another way (without "ул.", the Kazakh "көшесі", without the flat number) or mistyped.
 
 Hard negatives are built in: many different men named Mohammad Ahmadi (other fathers, other
 birth dates), households (same family name, address and father, different ages) with twins
@@ -105,6 +106,8 @@ STREETS = ("ул. Абая", "ул. Толе би", "пр. Райымбека", 
            "ул. Гагарина", "мкр. Аксай", "ул. Момышулы", "ул. Кабанбай батыра", "ул. Сатпаева", "мкр. Орбита",
            "ул. Байтурсынова", "ул. Назарбаева", "ул. Ауэзова", "пр. Абылай хана")  # fmt: skip
 P_ADDRESS_MISSING = 0.15
+P_FLAT = 0.4  # an address in a block of flats
+P_ADDRESS_REWRITTEN = 0.3  # the same address written another way
 P_ADDRESS_LATIN = 0.2
 DOCUMENT_TYPES = ("passport", "refugee_certificate", "stateless_certificate", "residence_permit")
 
@@ -239,7 +242,9 @@ class _Builder:
         )
 
     def address(self) -> str:
-        return f"{self.rng.choice(STREETS)} {self.rng.randint(1, 250)}"
+        rng = self.rng
+        address = f"{rng.choice(STREETS)} {rng.randint(1, 250)}"
+        return f"{address}, кв. {rng.randint(1, 120)}" if rng.random() < P_FLAT else address
 
     def household(self) -> list[Person]:
         """A head, often a spouse, and children: same family name, father and address; maybe twins."""
@@ -407,6 +412,8 @@ class _Writer:
                 address = f"{rng.choice(STREETS)} {rng.randint(1, 250)}"
             elif rng.random() < P_TYPO / 4:
                 address = typo(rng, address)
+            elif rng.random() < P_ADDRESS_REWRITTEN:
+                address = rewritten(rng, address)
             if rng.random() < P_ADDRESS_MISSING:
                 address = ""
             roll = rng.random()
@@ -455,6 +462,22 @@ def _date_typo(rng: random.Random, year: int, month: int | None, day: int | None
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 CYRILLIC_LETTERS = "абвгдежзийклмнопрстуфхцчшщыэюя"
 ARABIC_SCRIPT_LETTERS = "ابتثجحخدذرزسشصضطظعغفقکگلمنوهی"
+
+
+def rewritten(rng: random.Random, address: str) -> str:
+    """The same address as another office writes it: without the kind of street, with the Kazakh
+    "көшесі" after the name, or without the flat number."""
+    street, _sep, flat = address.partition(", кв. ")
+    kind, _space, rest = street.partition(" ")
+    name, _space, house = rest.rpartition(" ")
+    roll = rng.random()
+    if flat and roll < 0.4:
+        return street
+    if roll < 0.7:
+        street = f"{name} {house}"
+    else:
+        street = f"{name} көшесі, {house}" if kind == "ул." else f"{kind} {name}, д. {house}"
+    return f"{street}, кв. {flat}" if flat else street
 
 
 def typo(rng: random.Random, text: str, *, digits: bool = False) -> str:

@@ -12,6 +12,12 @@ offices taken off as data, not code branches:
   wife and a daughter are registered in both forms;
 - a name only in full_name_original is read as given name, father's name(s), family name (last).
 
+Addresses and localities become consonant skeletons too (so "ул. Абая 12" and "ul. Abaia 12"
+meet), written together so that words run together or split apart ("Boswellcrescent") still
+meet; the words Kazakh and Russian addresses may or may not write (ул., көшесі, д., кв.) are
+dropped. The house and flat numbers are kept apart from the street, so that a typo in the street
+name is told from another house.
+
 Features are plain strings and integers, so the same dict feeds Splink (a DataFrame column each)
 and the online scorer (`panah.matching.comparisons.score_pair`).
 """
@@ -43,6 +49,16 @@ PATRONYMIC_WORDS = frozenset({"uly", "uli", "ulu", "kyzy", "kizi", "qizi", "qyzy
 JOINED_ARTICLE = "al"
 JOINED_ARTICLE_REST = 4
 FEMININE_ENDINGS = (("skaya", "skiy"), ("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("aya", "iy"))
+
+# Words an address may or may not carry: kinds of street, house and flat written in Russian or
+# Kazakh, abbreviated or not (latin_key spellings). English kinds of street (Street, Crescent) name
+# the street itself (Boswell Street is not Boswell Crescent) and are kept.
+ADDRESS_WORDS = frozenset({
+    "ul", "ulitsa", "ulica", "kosh", "koshesi", "koshe", "pr", "pr-t", "prt", "prosp", "prospekt", "dangyly",
+    "mkr", "mkrn", "mikroraion", "mikrorayon", "shagyn", "audany", "per", "pereulok", "bul", "bulvar", "sh", "shosse",
+    "d", "dom", "uy", "kv", "kvartira", "pater", "g", "gor", "gorod", "qala", "kala", "s", "selo", "pos", "poselok",
+    "aul", "auyly", "kalasy", "qalasy", "obl", "oblast", "oblysy", "r-n", "rayon", "raion", "audan", "korp", "korpus", "str", "stroenie",
+})  # fmt: skip
 
 _DOCUMENT = re.compile(r"[^0-9A-Z]")
 _BIRTH = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -117,6 +133,32 @@ def birth_parts(value: str) -> tuple[int | None, int | None, int | None, str]:
     return year, month, day, precision
 
 
+def _place_parts(text: str) -> tuple[str, str]:
+    """(street, numbers): the skeletons of an address's words written together, and its numbers."""
+    street, numbers = [], []
+    for word in re.split(r"[\s-]+", latin_key(text or "")):
+        if not word or word in ADDRESS_WORDS:
+            continue
+        for part in re.findall(r"\d+|[a-z]+", word):
+            if part.isdigit():
+                numbers.append(str(int(part)))
+            elif part not in ADDRESS_WORDS:
+                street.append(skeleton(part))
+    return "".join(street), ".".join(numbers)
+
+
+def address_features(address: str, locality: str) -> dict[str, str]:
+    """address_key (street and numbers), address_street, address_number, locality_key: see the
+    module docstring. Empty strings when absent."""
+    street, numbers = _place_parts(address)
+    return {
+        "address_key": f"{street}{numbers}" if street and numbers else street or numbers,
+        "address_street": street,
+        "address_number": numbers,
+        "locality_key": _place_parts(locality)[0],
+    }
+
+
 def document_key(number: str) -> str:
     return _DOCUMENT.sub("", (number or "").upper())
 
@@ -163,7 +205,12 @@ def prepare(record: Mapping[str, Any]) -> dict[str, Any]:
         "birth_precision": precision,
         "sex": sex if sex in {"F", "M", "X"} else "",
         "document_number": document_key(text("document_number")),
+        "document_number_sorted": "".join(sorted(document_key(text("document_number")))),
         "region": text("region").upper(),
         "origin": text("country_of_origin").upper(),
         "household_id": text("household_id"),
+        "address": text("address"),
+        "locality": text("locality"),
+        "place": ", ".join(part for part in (text("address"), text("locality")) if part),
+        **address_features(text("address"), text("locality")),
     }

@@ -27,7 +27,7 @@ from panah.matching.models import CandidatePair, PairState
 from panah.matching.normalise import PARTICLES, prepare
 from panah.matching.selectors import may_review
 from panah.matching.services import decide, propose_pairs
-from panah.registry.models import DatePrecision, Document, NameToken, Person, PersonName
+from panah.registry.models import Address, DatePrecision, Document, NameToken, Person, PersonName
 from panah.registry.names import similarity, word_keys
 
 # Persons read from the index at most, before scoring: bounds the check's time for common names.
@@ -72,6 +72,10 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
     documents: dict[int, list[str]] = defaultdict(list)
     for pid, number in Document._base_manager.filter(person_id__in=ids).values_list("person_id", "number"):
         documents[pid].append(number)
+    places: dict[int, tuple[str, str]] = {}
+    current = Address._base_manager.filter(person_id__in=ids, valid_to__isnull=True).order_by("-valid_from", "-id")
+    for pid, locality, line in current.values_list("person_id", "locality", "line"):
+        places.setdefault(pid, (locality, line))
     result: dict[int, list[dict[str, str]]] = {}
     for person in persons:
         common = {
@@ -81,6 +85,8 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
             "country_of_origin": person.country_of_origin_id or "",
             "region": person.region_id or "",
             "document_number": (documents.get(person.pk) or [""])[0],
+            "locality": places.get(person.pk, ("", ""))[0],
+            "address": places.get(person.pk, ("", ""))[1],
         }
         rows = [
             {
@@ -224,17 +230,26 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
 
 
 def registration_records(
-    names: Iterable[Mapping[str, str]], person: Mapping[str, Any], documents: Iterable[Mapping[str, Any]]
+    names: Iterable[Mapping[str, str]],
+    person: Mapping[str, Any],
+    documents: Iterable[Mapping[str, Any]],
+    address: Mapping[str, Any] | None = None,
 ) -> list[dict[str, str]]:
-    """Person-file rows for what the registration form holds (one per script the name was entered in)."""
+    """Person-file rows for what the registration form holds (one per script the name was entered
+    in); `address`: the address form's region, locality and line, when entered."""
     origin = person.get("country_of_origin")
     numbers = [d.get("number") or "" for d in documents]
+    address = address or {}
+    region = address.get("region")
     common = {
         "person_id": "new",
         "sex": person.get("sex") or "",
         "birth_date": _birth_text(person.get("birth_date"), person.get("birth_date_precision")),
         "country_of_origin": getattr(origin, "pk", origin) or "",
         "document_number": numbers[0] if numbers else "",
+        "region": getattr(region, "pk", region) or "",
+        "locality": address.get("locality") or "",
+        "address": address.get("line") or "",
     }
     rows = [
         {

@@ -140,7 +140,9 @@ def person_register(request: HttpRequest) -> HttpResponse:
         person_values = person_form.person_values()
         names = names_form.name_values()
         documents = document_form.document_values()
-        candidates = online.check(online.registration_records(names, person_values, documents), by=request.user)
+        candidates = online.check(
+            online.registration_records(names, person_values, documents, address_form.cleaned_data), by=request.user
+        )
         decision, duplicate_error = _duplicate_decision(request, candidates)
         if not duplicate_error:
             try:
@@ -204,18 +206,21 @@ def register_check(request: HttpRequest) -> HttpResponse:
 
     Invalid or missing fields are left out; nothing is saved. The same check runs again on saving,
     so the page works without JavaScript too."""
-    _registration_context(request)  # the same right as registering
+    _organisations, regions = _registration_context(request)  # the same right as registering
     names_form = NamesForm(request.POST, prefix="name")
     person_form = PersonFieldsForm(request.POST, prefix="person")
     document_form = DocumentForm(request.POST, prefix="document")
+    address_form = AddressForm(request.POST, prefix="address", regions=regions)
     candidates = []
     if names_form.is_valid():
         person_form.is_valid()
         document_form.is_valid()
+        address_form.is_valid()
         person_values = person_form.person_values() if not person_form.errors.get("birth") else {}
         documents = document_form.document_values() if not document_form.errors else []
+        address = {k: v for k, v in address_form.cleaned_data.items() if k not in address_form.errors}
         candidates = online.check(
-            online.registration_records(names_form.name_values(), person_values, documents), by=request.user
+            online.registration_records(names_form.name_values(), person_values, documents, address), by=request.user
         )
     return render(
         request,

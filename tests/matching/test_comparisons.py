@@ -126,3 +126,76 @@ def test_a_larger_registry_needs_more_evidence():
     assert model_for_population(2) is model
     pair = (AHMADI_CYRILLIC, AHMADI_LATIN)
     assert score_pair(*pair, large).probability < score_pair(*pair, model).probability
+
+
+ADDRESS_LEVELS = [
+    (("ул. Абая 12, кв. 5", "Алматы"), ("ul. Abaia 12, kv. 5", "Almaty"), "exact"),
+    (("ул. Абая 12", "Алматы"), ("Абая көшесі, 12", "Алматы қаласы"), "exact"),
+    (("ул. Байтурсынова 12", "Алматы"), ("ул. Байтурсыкова 12", ""), "close"),  # a typo; town unknown on one side
+    (("ул. Абая 12", "Алматы"), ("ул. Абая 12, кв. 5", "Алматы"), "fuller"),  # the flat left out
+    (("62 matina street", "ascot park"), ("62 matina street sun city resort", "ascot park"), "fuller"),
+    (("ул. Абая 12", "Алматы"), ("ул. Абая 40", "Алматы"), "street"),
+    (("ул. Абая 12", "Алматы"), ("ул. Толе би 3", "Алматы"), "town"),
+    (("ул. Абая 12", "Алматы"), ("ул. Абая 12", "Астана"), "else"),  # the same street name in another town
+    (("", ""), ("ул. Абая 12", "Алматы"), "null"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "level"), ADDRESS_LEVELS)
+def test_address_levels(a, b, level):
+    left, right = features(address=a[0], locality=a[1]), features(address=b[0], locality=b[1])
+    assert levels_of(left, right)["address"] == level
+
+
+def test_splink_puts_address_and_document_pairs_in_the_same_levels_as_python():
+    """The SQL of the address and document levels (levenshtein, instr, coalesce) against Python's."""
+    records, expected = [], {}
+    documents = [("P 1234567", "P1234567", "exact"), ("P 1234567", "P 1234568", "close"),
+                 ("P 1234567", "P 1243567", "transposed"), ("P 1234567", "RC 7654321", "else")]  # fmt: skip
+    for i, (a, b, level) in enumerate(ADDRESS_LEVELS):
+        # the same document blocks the pair
+        records += [features(person_id=f"a{i}l", address=a[0], locality=a[1], document_number=f"D{i}", birth_date="1990"),
+                    features(person_id=f"a{i}r", address=b[0], locality=b[1], document_number=f"D{i}")]  # fmt: skip
+        expected[f"a{i}l", f"a{i}r"] = ("address", level)
+    for i, (a, b, level) in enumerate(documents):
+        # the same names and birth year block the pair
+        records += [features(person_id=f"d{i}l", given_name=f"Doc{i}", family_name="Test", birth_date="1980", document_number=a),
+                    features(person_id=f"d{i}r", given_name=f"Doc{i}", family_name="Test", birth_date="1980", document_number=b)]  # fmt: skip
+        expected[f"d{i}l", f"d{i}r"] = ("document", level)
+    by_id = {f["person_id"]: f for f in records}
+    splink = batch.predict_weights(records)
+    for (left, right), (comparison, level) in expected.items():
+        key = (left, right) if (left, right) in splink else (right, left)
+        assert splink[key][1][comparison] == level, (left, right)
+        assert levels_of(by_id[left], by_id[right]) == splink[key][1], (left, right)
+
+
+def test_the_same_address_is_evidence_in_words():
+    left = features(given_name="Mohammad", family_name="Ahmadi", address="ул. Абая 12", locality="Алматы")
+    same = features(given_name="Мохаммад", family_name="Ахмади", address="ул. Абая 12", locality="Алматы")
+    assert "address: same address (ул. Абая 12, Алматы)" in score_pair(left, same).reason
+    latin = features(given_name="Мохаммад", family_name="Ахмади", address="ul. Abaia 12", locality="Almaty")
+    assert (
+        "ул. Абая 12, Алматы = ul. Abaia 12, Almaty, the same address written another way"
+        in score_pair(left, latin).reason
+    )
+
+
+def test_m_is_learnt_again_on_a_file_large_enough_and_u_is_kept():
+    """FEBRL 3 replaces whole birth dates and given names far more often than offices here write a
+    person differently: expectation maximisation on the file learns it; u stays the model's."""
+    from tests.matching.data import febrl3
+
+    rows, _ = febrl3()
+    assert len(rows) >= batch.M_FROM_FILE_RECORDS
+    model = default_model()
+    db_api = batch.duckdb_api()
+    table = batch._register(db_api, batch.features_of(rows), "duckdb")
+    adapted = model.with_m(batch.estimate_m(db_api, table, model))
+    assert adapted.m_u("birth", "else")[0] > 2 * model.m_u("birth", "else")[0]
+    assert adapted.m_u("given", "else")[0] > 2 * model.m_u("given", "else")[0]
+    assert adapted.prior == model.prior
+    for comparison, levels in model.parameters.items():
+        assert math.isclose(sum(m for m, _u in adapted.parameters[comparison].values()), 1.0)
+        for level, (_m, u) in levels.items():
+            assert adapted.parameters[comparison][level][1] == u

@@ -3,7 +3,7 @@ different scripts, gives the same keys."""
 
 import pytest
 
-from panah.matching.normalise import birth_parts, document_key, prepare
+from panah.matching.normalise import address_features, birth_parts, document_key, prepare
 
 
 def keys(**row):
@@ -112,3 +112,44 @@ def test_impossible_or_foreign_birth_dates_are_refused(value):
 
 def test_document_numbers_compare_without_spaces_or_case():
     assert document_key("n 0123-456") == document_key("N0123456") == "N0123456"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("ул. Абая 12, кв. 5", "г. Алматы"), ("ul. Abaia 12, kv. 5", "Almaty")),  # Cyrillic and transliterated
+        (("ул. Абая 12, кв. 5", "Алматы"), ("Абая көшесі, 12-5", "Алматы қаласы")),  # the Kazakh way
+        (("мкр. Самал 3", "Алматы"), ("микрорайон Самал, д. 3", "Алматы")),
+        (("67 boswellcrescent", "morwell"), ("67 boswell crescent", "morwell")),  # words run together
+        (("11 champion p lace", "boronia heights"), ("11 champion place", "boronia heights")),  # a word split
+    ],
+)
+def test_one_address_written_two_ways_gets_the_same_keys(a, b):
+    assert address_features(*a) == address_features(*b)
+
+
+def test_address_keys_keep_the_numbers_apart_from_the_street():
+    keys = address_features("ул. Толе би 44, кв. 7", "Шымкент")
+    assert keys == {
+        "address_key": "tlb44.7",
+        "address_street": "tlb",
+        "address_number": "44.7",
+        "locality_key": "smknt",
+    }
+    assert address_features("", "") == {
+        "address_key": "",
+        "address_street": "",
+        "address_number": "",
+        "locality_key": "",
+    }
+    # English kinds of street name the street: Boswell Crescent is not Boswell Street.
+    assert (
+        address_features("1 Boswell Crescent", "")["address_street"]
+        != address_features("1 Boswell Street", "")["address_street"]
+    )
+
+
+def test_document_numbers_keep_their_digits_in_order_and_sorted():
+    features = prepare({"person_id": "x", "document_number": "P 0123-465"})
+    assert features["document_number"] == "P0123465"
+    assert features["document_number_sorted"] == "0123456P"

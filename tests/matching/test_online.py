@@ -159,3 +159,24 @@ def test_a_document_number_finds_the_person_whatever_the_name(cast, existing):
         [{"number": "p0123456"}],
     )
     assert [c.person for c in check(records, by=cast.officer_a)] == [existing]
+
+
+def test_the_address_entered_is_compared_with_the_current_address(cast, existing):
+    from panah.registry.models import Address
+
+    with unscoped("test"):
+        Address.objects.create(person=existing, region=region("KZ-55"), locality="Павлодар",
+                               line="ул. Абая 12, кв. 5", valid_from=dt.date(2016, 3, 1))  # fmt: skip
+    records = registration_records(
+        [{"given_name": "Mohammad", "family_name": "Ahmadi"}],
+        {"sex": "M", "birth_date": dt.date(1990, 1, 1), "birth_date_precision": "year"},
+        [],
+        {"region": region("KZ-55"), "locality": "Pavlodar", "line": "ul. Abaia 12, kv. 5"},
+    )
+    candidate = next(c for c in check(records, by=cast.officer_a) if c.person == existing)
+    evidence = {str(label): str(text) for label, text in candidate.evidence}
+    assert (
+        evidence["address"]
+        == "ul. Abaia 12, kv. 5, Pavlodar = ул. Абая 12, кв. 5, Павлодар, the same address written another way"
+    )
+    assert evidence["region"] == "same (KZ-55)"
