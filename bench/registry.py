@@ -1028,7 +1028,7 @@ def load(args: argparse.Namespace, gen: Generator, report: Any) -> tuple[float, 
                         name_id += 1
                         name = PersonName(id=name_id, person_id=pid, **fields)
                         names.append(name)
-                        tokens.extend(name_tokens(pid, name))
+                        tokens.extend(name_tokens(pid, name, row["person"]["birth_date"]))
                     for fields in row["documents"]:
                         doc_id += 1
                         documents.append(Document(id=doc_id, person_id=pid, number_key=document_key(fields["number"]),

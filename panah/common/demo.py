@@ -2318,8 +2318,10 @@ def load_plan(plan: DemoPlan) -> DemoSummary:
         ],
         batch_size=BATCH_SIZE,
     )
+    births = {person.pk: person.birth_date for person in persons}
     tokens = NameToken.objects.bulk_create(
-        [token for name in names for token in name_tokens(name.person_id, name)], batch_size=BATCH_SIZE
+        [token for name in names for token in name_tokens(name.person_id, name, births[name.person_id])],
+        batch_size=BATCH_SIZE,
     )
     addresses = Address.objects.bulk_create(
         [

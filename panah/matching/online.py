@@ -120,29 +120,28 @@ COUNT_CAP = 2000
 SCORED = 40
 
 
-def _rarest_first(skeletons: list[str]) -> list[str]:
-    counts = {s: NameToken._base_manager.filter(skeleton=s).order_by()[:COUNT_CAP].count() for s in skeletons}
+def _tokens(skeleton: str, years: list[int] | None) -> QuerySet[NameToken]:
+    """Index entries of one name word, of persons born in one of `years` or whose birth date is
+    unknown (birth_year 0): a range of the (skeleton, birth_year, person) index."""
+    tokens = NameToken._base_manager.filter(skeleton=skeleton)
+    return tokens.filter(birth_year__in=[*years, 0]) if years else tokens
+
+
+def _rarest_first(skeletons: list[str], years: list[int] | None) -> list[str]:
+    counts = {s: _tokens(s, years).order_by()[:COUNT_CAP].count() for s in skeletons}
     return sorted(skeletons, key=lambda s: (counts[s], -len(s)))
 
 
-def _with_skeletons(skeletons: list[str], persons: QuerySet[Person]) -> list[int]:
-    """Persons of `persons` with a name word of every skeleton: the rarest skeleton's index entries
-    are read, each checked for the others and for the person."""
-    rarest, *others = _rarest_first(skeletons)
-    tokens = NameToken._base_manager.filter(skeleton=rarest).filter(
+def _with_skeletons(skeletons: list[str], persons: QuerySet[Person], years: list[int] | None) -> list[int]:
+    """Persons of `persons` born in one of `years` (or not known when) with a name word of every
+    skeleton: the rarest skeleton's index entries for those years are read, each checked for the
+    other words and for the person."""
+    rarest, *others = _rarest_first(skeletons, years)
+    tokens = _tokens(rarest, years).filter(
         *[Exists(NameToken._base_manager.filter(person_id=OuterRef("person_id"), skeleton=s)) for s in others],
         Exists(persons.filter(pk=OuterRef("person_id"))),
     )
     return list(tokens.order_by().values_list("person_id", flat=True).distinct()[:CANDIDATE_LIMIT])
-
-
-def _born(persons: QuerySet[Person], year: int | None, spread: int) -> QuerySet[Person]:
-    if not year:
-        return persons
-    return persons.filter(
-        Q(birth_date__isnull=True)
-        | Q(birth_date__gte=dt.date(year - spread, 1, 1), birth_date__lt=dt.date(year + spread + 1, 1, 1))
-    )
 
 
 def _candidate_ids(record: Mapping[str, Any], features: Mapping[str, Any]) -> list[int]:
@@ -162,12 +161,13 @@ def _candidate_ids(record: Mapping[str, Any], features: Mapping[str, Any]) -> li
     names = " ".join(record.get(f, "") or "" for f in ("given_name", "family_name", "full_name_original"))
     everything = _index_skeletons(names)[:3]
     family = _index_skeletons(record.get("family_name", "") or "")[:2]
-    for spread in (0, 1) if features["birth_year"] else (0,):
-        born = _born(persons, features["birth_year"], spread)
+    year = features["birth_year"]
+    for spread in (0, 1) if year else (0,):
+        years = list(range(year - spread, year + spread + 1)) if year else None
         if everything:
-            found.extend(_with_skeletons(everything, born))
-        if family and len(set(found)) < SHOWN and features["birth_year"]:
-            found.extend(_with_skeletons(family, born))
+            found.extend(_with_skeletons(everything, persons, years))
+        if family and len(set(found)) < SHOWN and year:
+            found.extend(_with_skeletons(family, persons, years))
         if len(set(found)) >= SHOWN:
             break
     return list(dict.fromkeys(found))

@@ -232,6 +232,11 @@ class NameToken(models.Model):
     name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="tokens")
     key = models.CharField(max_length=60)
     skeleton = models.CharField(max_length=60)
+    # The person's birth year, copied here so that the duplicate check at registration reads only
+    # the index entries of one name word and one birth year. 0 when unknown, so that one
+    # `IN (year, 0)` finds those too (NULL would need a second lookup). Kept by `reindex_names`,
+    # `sync_token_birth_years` and the registry's writes.
+    birth_year = models.PositiveSmallIntegerField(default=0)
 
     objects = ScopedManager()
 
@@ -239,6 +244,7 @@ class NameToken(models.Model):
         indexes = [
             models.Index(fields=["key", "person"], name="nametoken_key"),
             models.Index(fields=["skeleton", "person"], name="nametoken_skeleton"),
+            models.Index(fields=["skeleton", "birth_year", "person"], name="nametoken_skeleton_year"),
             # Checks one person's words without reading the table (search walking a small scope).
             models.Index(fields=["person", "key"], name="nametoken_person_key"),
         ]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +41,10 @@ def registration_number_for(pk: int) -> str:
     return f"{REGISTRATION_PREFIX}-{digits}-{luhn.calc_check_digit(digits)}"
 
 
-def name_tokens(person_id: int, name: PersonName) -> list[NameToken]:
+def name_tokens(person_id: int, name: PersonName, birth_date: dt.date | None = None) -> list[NameToken]:
+    year = birth_date.year if birth_date else 0
     return [
-        NameToken(person_id=person_id, name=name, key=key[:60], skeleton=skel[:60])
+        NameToken(person_id=person_id, name=name, key=key[:60], skeleton=skel[:60], birth_year=year)
         for key, skel in name_keys.word_keys(name.text)
     ]
 
@@ -50,8 +53,19 @@ def reindex_names(person: Person) -> None:
     """Rebuild the search tokens of one person's names."""
     NameToken.objects.filter(person=person).delete()
     NameToken.objects.bulk_create(
-        [token for name in PersonName.objects.filter(person=person) for token in name_tokens(person.pk, name)]
+        [
+            token
+            for name in PersonName.objects.filter(person=person)
+            for token in name_tokens(person.pk, name, person.birth_date)
+        ]
     )
+
+
+def sync_token_birth_years(person_ids: Iterable[int]) -> None:
+    """Copy each person's birth year onto their name tokens (after a birth date changed, or names
+    moved to another person in a merge)."""
+    year = Person._base_manager.filter(pk=OuterRef("person_id")).values(year=Coalesce(ExtractYear("birth_date"), 0))
+    NameToken._base_manager.filter(person_id__in=list(person_ids)).update(birth_year=Subquery(year[:1]))
 
 
 def _validated(instance: Any, exclude: Iterable[str] = ()) -> Any:
@@ -97,7 +111,7 @@ def register_person(
     for position, fields in enumerate(name_rows):
         name = _validated(PersonName(person=new, position=position, **fields))
         name.save()
-        NameToken.objects.bulk_create(name_tokens(new.pk, name))
+        NameToken.objects.bulk_create(name_tokens(new.pk, name, new.birth_date))
     since = address.get("valid_from") or registered_on or timezone.localdate()
     _validated(Address(person=new, **{**address, "valid_from": since})).save()
     for fields in documents:
@@ -152,6 +166,8 @@ def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason
     diff = {f: [str(before[f]), str(after[f])] for f in AUDITED_FIELDS if before[f] != after[f]}
     if diff.keys() & STATISTICAL_FIELDS:
         refresh_person_facts(person.pk)
+    if "birth_date" in diff:
+        sync_token_birth_years([person.pk])
     if diff:
         record(
             by=by,

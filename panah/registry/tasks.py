@@ -25,12 +25,13 @@ def reindex_names() -> int:
             if not ids:
                 return done
             with transaction.atomic():
+                births = dict(Person.objects.filter(pk__in=ids).values_list("pk", "birth_date"))
                 NameToken.objects.filter(person_id__in=ids).delete()
                 NameToken.objects.bulk_create(
                     [
                         t
                         for name in PersonName.objects.filter(person_id__in=ids)
-                        for t in name_tokens(name.person_id, name)
+                        for t in name_tokens(name.person_id, name, births.get(name.person_id))
                     ]
                 )
             done += len(ids)

@@ -180,3 +180,28 @@ def test_the_address_entered_is_compared_with_the_current_address(cast, existing
         == "ul. Abaia 12, kv. 5, Pavlodar = ул. Абая 12, кв. 5, Павлодар, the same address written another way"
     )
     assert evidence["region"] == "same (KZ-55)"
+
+
+def candidate_ids(given, family, birth):
+    """The persons the check reads from the index (before scoring: not all of them are shown)."""
+    from panah.matching.normalise import prepare
+    from panah.matching.online import _candidate_ids
+
+    [record] = registration_records(
+        [{"given_name": given, "family_name": family}],
+        {"sex": "M", "birth_date": birth, "birth_date_precision": "year"},
+        [],
+    )
+    with unscoped("test"):
+        return _candidate_ids(record, prepare(record))
+
+
+def test_a_person_whose_birth_date_is_unknown_is_still_a_candidate(cast):
+    unknown = PersonFactory(organisation=cast.state, region=region("KZ-55"), birth_date=None, **EXISTING)
+    assert unknown.pk in candidate_ids("Mohammad", "Ahmadi", dt.date(1990, 1, 1))
+
+
+def test_a_person_born_a_year_off_is_a_candidate_when_the_year_finds_too_few(cast):
+    off = PersonFactory(organisation=cast.state, region=region("KZ-55"), birth_date=dt.date(1991, 3, 2), **EXISTING)
+    assert off.pk in candidate_ids("Mohammad", "Ahmadi", dt.date(1990, 1, 1))
+    assert off.pk not in candidate_ids("Mohammad", "Ahmadi", dt.date(1985, 1, 1))
