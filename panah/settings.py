@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "panah.stats",
     "panah.jobs",
     "panah.matching",
+    "panah.knowledge",
+    "panah.cases",
 ]
 
 MIDDLEWARE = [

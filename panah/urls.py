@@ -14,6 +14,8 @@ urlpatterns = [
     path("stats/", include("panah.stats.urls")),
     path("jobs/", include("panah.jobs.urls")),
     path("duplicates/", include("panah.matching.urls")),
+    path("knowledge/", include("panah.knowledge.urls")),
+    path("cases/", include("panah.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -16,6 +16,10 @@ class Action(models.TextChoices):
     MANAGE_USERS = "manage_users", _("Manage users of the organisation")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     MAINTAIN = "maintain", _("Run maintenance such as rebuilding indexes")
+    WORK_CASES = "work_cases", _("Work cases: open, note, plan tasks, transfer")
+    VIEW_TRAININGS = "view_trainings", _("See the trainings of officials in one's regions")
+    RECORD_TRAININGS = "record_trainings", _("Record trainings, participants and test scores")
+    PUBLISH_KNOWLEDGE = "publish_knowledge", _("Publish knowledge-base articles and their updates")
 
 
 class Role(models.TextChoices):
@@ -29,17 +33,41 @@ class Role(models.TextChoices):
 
 
 A = Action
+# Every role sees the trainings of officials in its regions (panah.knowledge).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.VIEWER: frozenset({A.VIEW_PERSON}),
-    Role.REGISTRAR: frozenset({A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON}),
+    Role.VIEWER: frozenset({A.VIEW_PERSON, A.VIEW_TRAININGS}),
+    Role.REGISTRAR: frozenset({A.VIEW_PERSON, A.REGISTER_PERSON, A.CHANGE_PERSON, A.WORK_CASES, A.VIEW_TRAININGS}),
     # Merging joins two legal files and may need a timeline corrected first: the decision officer's job.
     Role.DECISION_OFFICER: frozenset(
-        {A.VIEW_PERSON, A.DECIDE_STATUS, A.VIEW_SENSITIVE_NEEDS, A.VIEW_STATISTICS, A.MERGE_PERSONS}
+        {
+            A.VIEW_PERSON,
+            A.DECIDE_STATUS,
+            A.VIEW_SENSITIVE_NEEDS,
+            A.VIEW_STATISTICS,
+            A.MERGE_PERSONS,
+            A.WORK_CASES,
+            A.VIEW_TRAININGS,
+        }
     ),
-    Role.CASEWORKER: frozenset({A.VIEW_PERSON, A.CHANGE_PERSON, A.VIEW_SENSITIVE_NEEDS}),
+    # Caseworkers also train officials.
+    Role.CASEWORKER: frozenset(
+        {A.VIEW_PERSON, A.CHANGE_PERSON, A.VIEW_SENSITIVE_NEEDS, A.WORK_CASES, A.VIEW_TRAININGS, A.RECORD_TRAININGS}
+    ),
     # The statistician sees aggregates only: no action on personal data at all.
-    Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS}),
-    Role.ORG_ADMIN: frozenset({A.VIEW_PERSON, A.EXPORT_PERSONS, A.VIEW_STATISTICS, A.MANAGE_USERS, A.VIEW_AUDIT}),
+    Role.STATISTICIAN: frozenset({A.VIEW_STATISTICS, A.VIEW_TRAININGS}),
+    # Organisation administrators also organise trainings and publish the knowledge base.
+    Role.ORG_ADMIN: frozenset(
+        {
+            A.VIEW_PERSON,
+            A.EXPORT_PERSONS,
+            A.VIEW_STATISTICS,
+            A.MANAGE_USERS,
+            A.VIEW_AUDIT,
+            A.VIEW_TRAININGS,
+            A.RECORD_TRAININGS,
+            A.PUBLISH_KNOWLEDGE,
+        }
+    ),
     Role.SYSTEM_ADMIN: frozenset(Action.values),
 }
 
@@ -53,6 +81,7 @@ PERSONAL_DATA_ACTIONS = frozenset(
         A.VIEW_SENSITIVE_NEEDS,
         A.EXPORT_PERSONS,
         A.MERGE_PERSONS,
+        A.WORK_CASES,
     }
 )
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,6 +36,7 @@ from panah.registry.models import (
     PopulationType,
     SpecificNeed,
 )
+from panah.registry.services import sync_token_birth_years
 from panah.stats.facts import refresh_person as refresh_person_facts
 from panah.stats.facts import status_intervals
 from panah.status.models import RESULTING_POPULATION, EventKind, StatusEvent, move_events_between_duplicates
@@ -54,6 +56,10 @@ MOVED: dict[str, type[models.Model]] = {
     "registry.HouseholdMember": HouseholdMember,
     "registry.Consent": Consent,
     "status.StatusEvent": StatusEvent,
+    # Casework and what was shared with the person follow the person's file.
+    "cases.Case": apps.get_model("cases", "Case"),
+    "cases.PersonCondition": apps.get_model("cases", "PersonCondition"),
+    "knowledge.SharedInformation": apps.get_model("knowledge", "SharedInformation"),
 }
 
 DECISIONS = (PairState.SAME, PairState.NOT_SAME, PairState.UNSURE)
@@ -375,6 +381,7 @@ def merge(*, by: Any, survivor: Person, merged: Person, reason: str, pair: Candi
                 move_events_between_duplicates(moved[label], to_person_id=survivor.pk)
             else:
                 model.objects.filter(pk__in=moved[label]).update(person_id=survivor.pk)
+        sync_token_birth_years([survivor.pk])  # the merged record's names are now the survivor's
         Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
         merged.merged_into = survivor
         now = timezone.now()
@@ -472,6 +479,7 @@ def unmerge(*, by: Any, merge: Merge, reason: str = "") -> Merge:
                 model.objects.filter(pk__in=present).update(person_id=merged.pk)
         # The search tokens of the names that went back, whether or not they were rebuilt meanwhile.
         NameToken.objects.filter(name__person_id=merged.pk).update(person_id=merged.pk)
+        sync_token_birth_years([survivor.pk, merged.pk])
         Person.objects.filter(pk=merged.pk).update(merged_into=None)
         merged.merged_into = None
         pair_before = merge.snapshot.get("pair_before")

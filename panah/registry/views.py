@@ -82,6 +82,7 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "soon": today + dt.timedelta(days=30),
         "can_change": request.user.has_perm("panah.change_person", person),
         "can_decide": request.user.has_perm("panah.decide_status", person),
+        "can_work_cases": request.user.has_perm("panah.work_cases", person),
         "can_audit": request.user.has_perm("panah.view_audit"),
     }
     return render(request, "registry/person_detail.html", context)

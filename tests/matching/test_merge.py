@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from panah.accounts.scope import scope_for, unscoped, use_scope
 from panah.audit.models import AuditEntry
+from panah.cases.models import Case, PersonCondition
+from panah.knowledge.models import SharedInformation
 from panah.matching import services
 from panah.matching.models import CandidatePair, Merge, PairState, Source
 from panah.registry import selectors as registry_selectors
@@ -20,6 +22,7 @@ from panah.registry.models import (
     Consent,
     Household,
     HouseholdMember,
+    NameToken,
     Person,
     SpecificNeed,
     SpecificNeedCode,
@@ -29,6 +32,7 @@ from panah.status.models import EventKind as K
 from panah.status.models import StatusEvent
 from panah.status.services import correct_status_event, record_status_event
 from tests.factories import DocumentFactory, PersonFactory, region
+from tests.factories.knowledge import PartnerProjectFactory
 
 REGION_A = "KZ-55"
 
@@ -57,6 +61,16 @@ def rich_person(cast, names, *, since, household=None, region_code=REGION_A, org
             HouseholdMember._base_manager.create(
                 household=household, person=person, relationship="head", valid_from=since
             )
+        # Casework and information shared follow the file too.
+        Case._base_manager.create(
+            person=person, kind="legal_assistance", state="open", state_since=since, organisation=person.organisation,
+            region_id=region_code, opened_on=since,
+        )  # fmt: skip
+        PersonCondition._base_manager.create(person=person, kind="language_certificate", met_on=since)
+        SharedInformation._base_manager.create(
+            person=person, project=PartnerProjectFactory(), language="ru", shared_on=since, shared_by=cast.officer_a,
+            organisation=person.organisation,
+        )  # fmt: skip
     return person
 
 
@@ -430,3 +444,30 @@ def test_merge_and_unmerge_posts_need_the_csrf_token(cast, twins):
     assert client.post(f"/duplicates/merges/{done.pk}/", {"reason": "x"}).status_code == 403
     with unscoped("test"):
         assert Merge.objects.get().undone_at is None
+
+
+def token_years(person):
+    with unscoped("test"):
+        return set(NameToken.objects.filter(person=person).values_list("birth_year", flat=True))
+
+
+def test_name_tokens_carry_the_birth_year_of_the_person_they_belong_to(cast, twins):
+    """The duplicate check reads the name index by birth year: a corrected birth date, a merge and
+    its undoing all move the year on the tokens."""
+    from panah.registry.services import update_person
+
+    survivor, merged = twins
+    assert token_years(survivor) == token_years(merged) == {1990}
+    with unscoped("test"):
+        update_person(by=cast.officer_a, person=merged, changes={"birth_date": dt.date(1988, 3, 4)})
+    assert token_years(merged) == {1988}
+
+    done = services.merge(by=cast.decider_a, survivor=survivor, merged=merged, reason="same passport photo")
+    assert token_years(survivor) == {1990}  # the merged record's names are the survivor's now
+    services.unmerge(by=cast.decider_a, merge=done, reason="two persons after all")
+    assert token_years(merged) == {1988} and token_years(survivor) == {1990}
+
+
+def test_a_person_without_a_birth_date_has_tokens_of_year_0(cast):
+    person = PersonFactory(organisation=cast.state, region=region(REGION_A), birth_date=None, name=("Nasir", "Hotak"))
+    assert token_years(person) == {0}

@@ -150,3 +150,21 @@ def test_viewer_cannot_open_change_pages(client, cast):
     for rest in ("documents/new/", "addresses/new/", "needs/new/", "household/"):
         assert client.get(url(cast.person_a, rest)).status_code == 403
         assert client.get(url(cast.person_b, rest)).status_code == 404
+
+
+def test_the_person_page_leads_to_casework_and_information_shared_for_those_who_may(client, cast):
+    from tests.factories import MembershipFactory, UserFactory
+
+    page = f"/persons/{cast.person_a.registration_number}/"
+    cases = f"/cases/person/{cast.person_a.registration_number}/"
+    shared = f"/knowledge/persons/{cast.person_a.registration_number}/"
+    client.force_login(cast.officer_a)
+    body = client.get(page).content.decode()
+    assert cases in body and shared in body
+    assert client.get(cases).status_code == 200 and client.get(shared).status_code == 200
+
+    viewer = UserFactory(username="viewer")
+    MembershipFactory(user=viewer, organisation=cast.state, role="viewer", regions=["KZ-55"])
+    client.force_login(viewer)
+    body = client.get(page).content.decode()
+    assert cases not in body and shared not in body

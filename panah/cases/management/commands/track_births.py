@@ -1,0 +1,34 @@
+"""`panah track_births --as USERNAME`: open a birth-registration case for every untracked child of
+concern without a birth certificate that the user may work on."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from panah.accounts.models import User
+from panah.audit.services import reset_audit_context, set_audit_context
+from panah.cases.services import track_births
+
+
+class Command(BaseCommand):
+    help = "Open birth-registration cases for children of persons of concern who have no birth certificate."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            required=True,
+            help="The officer who opens the cases (their scope and organisation).",
+        )
+
+    def handle(self, *args: Any, as_user: str, **options: Any) -> None:
+        user = User.objects.filter(username=as_user, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user {as_user!r}.")
+        token = set_audit_context(channel="cli", username=user.username)
+        try:
+            opened = track_births(by=user)
+        finally:
+            reset_audit_context(token)
+        self.stdout.write(f"Opened {opened} birth-registration case(s).")

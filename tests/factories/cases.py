@@ -1,0 +1,71 @@
+"""Helpers for casework tests: households with children, documents, and dated rule versions."""
+
+import datetime as dt
+from typing import Any
+
+import factory
+
+from panah.accounts.scope import unscoped
+from panah.cases.models import DeadlineRule, EligibilityRule
+from panah.registry.models import Document, Household, HouseholdMember
+from tests.factories import PersonFactory, country
+
+
+class DeadlineRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeadlineRule
+
+    code = factory.Sequence(lambda n: f"test.rule{n}")
+    title = "Test rule"
+    legal_reference = "Test Act, Art. 1"
+    valid_from = dt.date(2000, 1, 1)
+    period = 10
+    unit = "calendar_days"
+
+
+class EligibilityRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EligibilityRule
+
+    code = factory.Sequence(lambda n: f"test.eligibility{n}")
+    goal = "citizenship"
+    title = "Test eligibility"
+    legal_reference = "Test Act, Art. 2"
+    valid_from = dt.date(2000, 1, 1)
+    population_types = factory.LazyFunction(lambda: ["REF", "STA"])
+    years = 5
+    counts_from = "residence_permit"
+
+
+def household(head: Any, *members: tuple[Any, str], since: dt.date = dt.date(2015, 1, 1)) -> Household:
+    """A household with `head` and (person, relationship) members, all current."""
+    with unscoped("test factory"):
+        home = Household.objects.create(organisation=head.organisation, reference=f"HH-{head.pk}")
+        HouseholdMember._base_manager.create(household=home, person=head, relationship="head", valid_from=since)
+        for person, relationship in members:
+            HouseholdMember._base_manager.create(
+                household=home, person=person, relationship=relationship, valid_from=since
+            )
+    return home
+
+
+def child(
+    *, born: dt.date, organisation: Any, region: Any, name: tuple[str, str], in_kazakhstan: bool = True, **extra: Any
+) -> Any:
+    return PersonFactory(
+        organisation=organisation,
+        region=region,
+        birth_date=born,
+        name=name,
+        birth_country=country("KAZ") if in_kazakhstan else country("AFG"),
+        **extra,
+    )
+
+
+def document(
+    person: Any, type: str, number: str, valid_from: dt.date | None = None, valid_to: dt.date | None = None
+) -> Document:
+    with unscoped("test factory"):
+        return Document._base_manager.create(
+            person=person, type=type, number=number, valid_from=valid_from, valid_to=valid_to
+        )

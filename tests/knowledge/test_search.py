@@ -1,0 +1,115 @@
+"""Full-text search in Cyrillic (Russian, Kazakh) and Latin, on whichever database the suite runs."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from panah.knowledge import search
+from panah.knowledge.selectors import search_articles
+from tests.factories.knowledge import publish
+
+D = dt.date
+
+
+@pytest.fixture
+def articles(cast: Any) -> None:
+    by = cast.sysadmin
+    publish(
+        by,
+        "law-on-refugees",
+        D(2010, 1, 1),
+        topic="refugee_law",
+        ru=("Закон о беженцах", "Беженцы получают удостоверение беженца на один год."),
+        en=("Law on Refugees", "Refugees receive a refugee certificate for one year."),
+    )
+    publish(
+        by,
+        "statelessness",
+        D(2020, 9, 1),
+        topic="statelessness",
+        ru=("Определение безгражданства", "Лицо без гражданства подаёт заявление в органы внутренних дел."),
+        kk=("Азаматтығы жоқ адамдар", "Азаматтығы жоқ адам ішкі істер органдарына өтініш береді."),
+    )
+    publish(
+        by,
+        "birth-registration",
+        D(2019, 1, 1),
+        topic="birth_registration",
+        en=("Birth registration", "Every child born in Kazakhstan is registered, whatever the parents' documents."),
+    )
+
+
+def slugs(query: str, language: str = "ru") -> list[str]:
+    return [found.shown.article.slug for found in search_articles(query, language=language)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("беженцев", ["law-on-refugees"]),  # another case of "беженцы": the stem matches
+        ("БЕЖЕНЦЫ удостоверение", ["law-on-refugees"]),  # upper case, two words
+        ("заявление гражданства", ["statelessness"]),
+        ("азаматтығы", ["statelessness"]),  # Kazakh letters
+        ("refugees", ["law-on-refugees"]),
+        ("Refugee certificate", ["law-on-refugees"]),
+        ("child registered", ["birth-registration"]),
+        ("беженцы паспорт", []),  # every word must match
+        ("naturalisation", []),
+    ],
+)
+def test_search_finds_articles_by_words_in_cyrillic_and_latin(articles: None, query: str, expected: list[str]) -> None:
+    assert slugs(query) == expected
+
+
+def test_search_returns_an_article_once_even_when_several_versions_and_languages_match(
+    cast: Any, articles: None
+) -> None:
+    publish(cast.sysadmin, "law-on-refugees", D(2017, 3, 1), ru=("Закон о беженцах", "Беженцы продлевают статус."))
+    found = search_articles("беженцы", language="ru")
+    assert [f.shown.article.slug for f in found] == ["law-on-refugees"]
+
+
+def test_search_ignores_query_syntax_and_punctuation(articles: None) -> None:
+    assert slugs('"беженцы" * ( ) :') == ["law-on-refugees"]
+    # "OR" is a word like any other, not an operator: the article does not contain it.
+    assert slugs("беженцы OR паспорт") == []
+    assert slugs("-- ;") == []
+
+
+def test_the_search_page_shows_results_in_the_users_language(cast: Any, articles: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(cast.officer_a)
+    response = client.get("/knowledge/search/", {"q": "беженцев"})
+    assert response.status_code == 200
+    assert "Law on Refugees" in response.text  # matched in Russian, shown in English
+    assert "Определение безгражданства" not in response.text
+
+
+def test_the_index_is_the_one_of_the_database_in_use(articles: None) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM knowledge_search WHERE knowledge_search MATCH %s", ['"беженц"*'])
+            assert cursor.fetchone()[0] == 1  # the Russian translation of the law
+            cursor.execute("SELECT count(*) FROM knowledge_search WHERE knowledge_search MATCH %s", ['"азаматтығ"*'])
+            assert cursor.fetchone()[0] == 1  # the Kazakh translation on statelessness
+        else:
+            assert connection.vendor == "postgresql"
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'knowledge_translation_search'")
+            assert "gin" in cursor.fetchone()[0].lower()
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("беженцев", "беженц"),
+        ("гражданство", "гражданств"),
+        ("азаматтығы", "азаматтығ"),
+        ("refugees", "refuge"),
+        ("закон", "закон"),
+    ],
+)
+def test_a_query_word_is_cut_to_a_stem_of_at_least_four_letters(word: str, stem: str) -> None:
+    assert search.stem(word) == stem
