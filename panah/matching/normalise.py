@@ -25,9 +25,10 @@ and the online scorer (`panah.matching.comparisons.score_pair`).
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from panah.registry.names import canonical, is_known_name, latin_key, skeleton
+from panah.registry.names import KEY_CACHE, canonical, is_known_name, latin_key, skeleton
 
 # Words dropped wherever they stand: Arabic article and "son of", Turkic/Persian honorifics.
 PARTICLES = frozenset({"al", "el", "ul", "ad", "ed", "ar", "as", "ash", "at", "az", "bin", "ibn", "bint", "binti"})
@@ -103,6 +104,7 @@ def _family_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=KEY_CACHE)
 def name_code(text: str, part: str = "given") -> str:
     """The canonical words of one name field, space-joined. `part`: given, family or patronymic."""
     words = _joined_compounds(_words(text))
@@ -113,6 +115,7 @@ def name_code(text: str, part: str = "given") -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=KEY_CACHE)
 def skeleton_code(code: str) -> str:
     return " ".join(skeleton(w) for w in code.split())
 
@@ -133,6 +136,7 @@ def birth_parts(value: str) -> tuple[int | None, int | None, int | None, str]:
     return year, month, day, precision
 
 
+@lru_cache(maxsize=KEY_CACHE)
 def _place_parts(text: str) -> tuple[str, str]:
     """(street, numbers): the skeletons of an address's words written together, and its numbers."""
     street, numbers = [], []

@@ -137,11 +137,16 @@ def _with_skeletons(skeletons: list[str], persons: QuerySet[Person], years: list
     skeleton: the rarest skeleton's index entries for those years are read, each checked for the
     other words and for the person."""
     rarest, *others = _rarest_first(skeletons, years)
+    # The other words are looked up in the same years (a person's tokens all carry their birth
+    # year): PostgreSQL would otherwise hash every entry of a common word (200,000 "Ahmadi").
     tokens = _tokens(rarest, years).filter(
-        *[Exists(NameToken._base_manager.filter(person_id=OuterRef("person_id"), skeleton=s)) for s in others],
+        *[Exists(_tokens(s, years).filter(person_id=OuterRef("person_id"))) for s in others],
         Exists(persons.filter(pk=OuterRef("person_id"))),
     )
-    return list(tokens.order_by().values_list("person_id", flat=True).distinct()[:CANDIDATE_LIMIT])
+    # No DISTINCT: it would sort every match of a common name before the limit; the index order
+    # lets the scan stop early (a person written in two scripts appears twice, hence 2x).
+    found = tokens.order_by().values_list("person_id", flat=True)[: 2 * CANDIDATE_LIMIT]
+    return list(dict.fromkeys(found))[:CANDIDATE_LIMIT]
 
 
 def _candidate_ids(record: Mapping[str, Any], features: Mapping[str, Any]) -> list[int]:

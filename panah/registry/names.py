@@ -23,7 +23,7 @@ find a name whatever script it was recorded in.
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import icu
@@ -185,11 +185,18 @@ def _transliterator() -> icu.Transliterator:
     return _local.latin
 
 
+# Names repeat (a million persons hold a few thousand distinct words): the keys below are pure
+# functions of their text, so they are computed once per distinct text.
+KEY_CACHE = 200_000
+
+
+@lru_cache(maxsize=KEY_CACHE)
 def latin_key(text: str) -> str:
     """The whole text as lower-case ASCII words separated by single spaces."""
     return " ".join(_transliterator().transliterate(_arabic_to_latin(text)).split())
 
 
+@lru_cache(maxsize=KEY_CACHE)
 def fold(word_key: str) -> str:
     """A key word with spelling variants folded but vowels kept: used to rank candidates."""
     word_key = _FINAL_H.sub(r"\1", canonical(word_key))
@@ -200,6 +207,7 @@ def fold(word_key: str) -> str:
     return _REPEATS.sub(r"\1", word_key)
 
 
+@lru_cache(maxsize=KEY_CACHE)
 def skeleton(word_key: str) -> str:
     """Consonant skeleton of one key word (of its canonical spelling), with an "a" in front when the
     word begins with a vowel, so that Ahmad (ahmd) and Hamid (hmd), Omar (amr) and Mir (mr) stay
