@@ -41,8 +41,8 @@ class Grant:
     organisation_ids: frozenset[int]
     region_codes: frozenset[str]
 
-    def q(self, prefix: str) -> Q:
-        return Q(**{f"{prefix}organisation_id__in": sorted(self.organisation_ids)}) & Q(
+    def q(self, prefix: str, organisation: str = "organisation") -> Q:
+        return Q(**{f"{prefix}{organisation}_id__in": sorted(self.organisation_ids)}) & Q(
             **{f"{prefix}region_id__in": sorted(self.region_codes)}
         )
 
@@ -59,7 +59,8 @@ class Scope:
     everything: bool = False
     user_id: int | None = None
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", organisation: str = "organisation") -> Q:
+        """`organisation` names the field holding the organisation (a referral's `to_organisation`, say)."""
         if self.everything:
             return Q()
         if not self.grants:
@@ -67,7 +68,7 @@ class Scope:
             return Q(pk__in=[])
         combined = Q()
         for grant in self.grants:
-            combined |= grant.q(prefix)
+            combined |= grant.q(prefix, organisation)
         return combined
 
     def covers(self, organisation_id: int, region_code: str) -> bool:
@@ -155,6 +156,32 @@ def _compute_scope(user: User, action: str, on: dt.date) -> Scope:
             shared = regions & frozenset(r.code for r in agreement.regions.all())
             if shared:
                 grants.append(Grant(frozenset({agreement.provider_id}), shared))
+    return Scope(label=label, grants=tuple(_merge(grants)), user_id=user.pk)
+
+
+def organisation_scope(user: User, action: str, on: dt.date | None = None) -> Scope:
+    """The organisations `user` acts for with `action`, each in the regions of the user's membership,
+    and nothing that other organisations share with them.
+
+    For records that belong to an organisation as their sender or addressee rather than to a person's
+    owner: a referral is reached by the organisation that sent it and the partner it is addressed to
+    (match with `scope.q(organisation="to_organisation")`). A sharing agreement shares persons, never
+    another organisation's correspondence, so it adds nothing here."""
+    from panah.accounts.models import Membership
+
+    on = on or timezone.localdate()
+    label = f"{user.get_username()}:{action}:own organisations"
+    if not user.is_active or not user.pk:
+        return Scope(label=label, user_id=user.pk)
+    grants: list[Grant] = []
+    for membership in Membership.objects.active(on).filter(user=user).prefetch_related("regions"):
+        if not role_allows(membership.role, action):
+            continue
+        if membership.role == Role.SYSTEM_ADMIN:
+            return Scope(label=label, everything=True, user_id=user.pk)
+        regions = frozenset(r.code for r in membership.regions.all())
+        if regions:
+            grants.append(Grant(frozenset({membership.organisation_id}), regions))
     return Scope(label=label, grants=tuple(_merge(grants)), user_id=user.pk)
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.scope import ScopedManager
+from panah.cases.referral_workflow import FINAL as REFERRAL_FINAL
+from panah.cases.referral_workflow import ReferralKind, ReferralState
 from panah.cases.workflows import WORKFLOWS, CaseKind, state_label
 
 SINGLE_OPEN_KINDS = [
@@ -356,3 +358,142 @@ class EligibilityRule(models.Model):
     @property
     def label(self) -> str:
         return localised_title(self)
+
+
+# ---- referrals to partner projects ---------------------------------------------------------------
+# The state machine and the kinds are in `referral_workflow.py`. These rows hold personal data: their
+# default managers are the fail-closed `ScopedManager` by person; the partner a referral is addressed to
+# reaches it through `referral_selectors` (organisation scope), never through the person.
+
+
+class Referral(models.Model):
+    """A person, or a household through one of its members, referred to a partner's assistance project.
+
+    `from_organisation` sent it, `to_organisation` (the project's organisation) receives it, `region` is
+    the person's region when it was sent: both sides reach it in that region only. What the partner sees
+    is the referral's `ReferralSubject` rows and `needs`, never the person's file."""
+
+    person_scope_path = "person"
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="referrals")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    project = models.ForeignKey(
+        "knowledge.PartnerProject", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("project")
+    )
+    kind = models.CharField(_("kind of assistance"), max_length=20, choices=ReferralKind.choices)
+    needs = models.TextField(_("needs stated in the referral"))
+    from_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey("registry.Consent", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=12, choices=ReferralState.choices, default=ReferralState.SENT)
+    state_since = models.DateField(_("in this state since"))
+    sent_on = models.DateField(_("sent on"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("referral")
+        indexes = [
+            models.Index(fields=["to_organisation", "region", "state"], name="referral_inbox"),
+            models.Index(fields=["from_organisation", "region", "state"], name="referral_outbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ReferralState.values), name="referral_state_known"),
+            models.CheckConstraint(condition=Q(state_since__gte=F("sent_on")), name="referral_state_after_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in REFERRAL_FINAL
+
+
+class ReferralSubject(models.Model):
+    """One person a referral shares with the partner, frozen when it was sent (the household may change),
+    with the consent on which the sharing rests (none for a child, whose parent's consent covers them)."""
+
+    person_scope_path = "referral__person"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="subjects")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    relationship = models.CharField(_("relationship to head"), max_length=12, blank=True)
+    consent = models.ForeignKey("registry.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["referral", "person"], name="referral_subject_once")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.person_id}"
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral (sent, accepted, declined, completed) with its reason. Append-only."""
+
+    person_scope_path = "referral__person"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    step = models.CharField(max_length=12)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    effective = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason or note"), blank=True)
+
+    objects = ScopedManager.from_queryset(AppendOnlyQuerySet)()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.effective} {self.step}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Referral history is append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def to_state_label(self) -> str:
+        return str(ReferralState(self.to_state).label)
+
+
+class ServiceDelivery(models.Model):
+    """A service the partner delivered under an accepted referral: when, what, by whom, with a note."""
+
+    person_scope_path = "referral__person"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="deliveries")
+    delivered_on = models.DateField(_("delivered on"))
+    service = models.CharField(_("service"), max_length=200)
+    delivered_by = models.CharField(_("delivered by"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["delivered_on", "id"]
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+
+    def __str__(self) -> str:
+        return f"{self.delivered_on} {self.service}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panah.cases import views
+from panah.cases import referral_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("eligible/", views.eligible, name="eligible"),
     path("person/<str:number>/", views.eligibility, name="eligibility"),
     path("person/<str:number>/new/", views.open_case, name="open"),
+    path("person/<str:number>/refer/", referral_views.refer, name="refer"),
+    path("referrals/", referral_views.inbox, name="referrals"),
+    path("referrals/<int:pk>/", referral_views.referral, name="referral"),
+    path("referrals/<int:pk>/step/", referral_views.referral_step, name="referral_step"),
+    path("referrals/<int:pk>/services/", referral_views.referral_service, name="referral_service"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/step/", views.transition, name="transition"),
     path("<int:pk>/notes/", views.note, name="note"),

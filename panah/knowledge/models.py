@@ -247,6 +247,16 @@ class Participation(models.Model):
 
 class PartnerProject(models.Model):
     partner = models.CharField(_("partner organisation"), max_length=200)
+    # The partner's organisation in Panah, which receives the referrals to this project (panah.cases);
+    # a project without one is listed in the directory but cannot be referred to.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receives referrals as"),
+    )
     title = models.CharField(_("project"), max_length=200)
     services = models.TextField(_("services"), help_text=_("One service a line."))
     regions = models.ManyToManyField("geo.Region", verbose_name=_("regions"), related_name="+")

@@ -59,6 +59,8 @@ MOVED: dict[str, type[models.Model]] = {
     # Casework and what was shared with the person follow the person's file.
     "cases.Case": apps.get_model("cases", "Case"),
     "cases.PersonCondition": apps.get_model("cases", "PersonCondition"),
+    # A referral follows its person; the persons it shared stay as they were frozen when it was sent.
+    "cases.Referral": apps.get_model("cases", "Referral"),
     "knowledge.SharedInformation": apps.get_model("knowledge", "SharedInformation"),
 }
 

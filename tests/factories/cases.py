@@ -69,3 +69,20 @@ def document(
         return Document._base_manager.create(
             person=person, type=type, number=number, valid_from=valid_from, valid_to=valid_to
         )
+
+
+def consent(
+    person: Any,
+    *,
+    taken_by: Any,
+    given_on: dt.date = dt.date(2020, 1, 1),
+    withdrawn_on: dt.date | None = None,
+    purpose: str = "Sharing with partners for assistance",
+) -> Any:
+    """A consent of `person` (registry.Consent) given on `given_on`, withdrawn on `withdrawn_on` if given."""
+    from panah.registry.models import Consent
+
+    with unscoped("test factory"):
+        return Consent._base_manager.create(
+            person=person, purpose=purpose, given_on=given_on, withdrawn_on=withdrawn_on, taken_by=taken_by
+        )
