@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "panah.matching",
     "panah.knowledge",
     "panah.cases",
+    "panah.imports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ class Job(models.Model):
         REBUILD_STATISTICS = "rebuild_statistics", _("Rebuild the statistics index")
         REINDEX_NAMES = "reindex_names", _("Rebuild the name search index")
         FIND_DUPLICATES = "find_duplicates", _("Look for duplicates across the whole registry")
+        IMPORT_PERSONS = "import_persons", _("Import a person file")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

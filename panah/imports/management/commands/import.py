@@ -1,0 +1,81 @@
+"""`panah import FILE [--org CODE] [--dry-run] [--skip-invalid]`: import a person file
+(ARCHITECTURE.md 3.1, 3.2); prints the validation report; exits non-zero when it finds errors."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from panah.accounts.models import Membership, Organisation, User
+from panah.accounts.roles import Action, role_allows
+from panah.audit.models import AuditEntry
+from panah.audit.services import reset_audit_context, set_audit_context
+from panah.imports.report import to_text, to_xlsx
+from panah.imports.services import import_file
+from panah.imports.validate import Report
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a person file (CSV in any common encoding and delimiter, or XLSX): check every row, print "
+        "the report, and register the persons. Writes nothing when the file has errors unless --skip-invalid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The person file (.csv or .xlsx).")
+        parser.add_argument("--org", metavar="CODE", help="The registering organisation's code.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and report only: write nothing.")
+        parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows and report the others.")
+        parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="Act within this user's scope.")
+        parser.add_argument("--report", metavar="PATH.xlsx", help="Also write the report as an XLSX file.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        by = None
+        if options["as_user"]:
+            by = User.objects.filter(username=options["as_user"], is_active=True).first()
+            if by is None:
+                raise CommandError(f"No active user “{options['as_user']}”.")
+        organisation = self._organisation(options["org"], by)
+        token = set_audit_context(channel=AuditEntry.Channel.CLI, username=by.username if by else "system")
+        try:
+            run = import_file(
+                by=by,
+                organisation=organisation,
+                data=path.read_bytes(),
+                file_name=path.name,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+            )
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        finally:
+            reset_audit_context(token)
+        report = Report.from_dict(run.report)
+        self.stdout.write(to_text(report), ending="")
+        if options["report"]:
+            Path(options["report"]).write_bytes(to_xlsx(report))
+            self.stderr.write(f"Wrote {options['report']}")
+        if report.error_count:
+            raise CommandError(
+                f"{path}: {report.error_count} errors in {report.rows_with_errors or 1} rows. {report.outcome}"
+            )
+
+    def _organisation(self, code: str | None, by: User | None) -> Organisation:
+        if code:
+            organisation = Organisation.objects.filter(code=code, is_active=True).first()
+            if organisation is None:
+                raise CommandError(f"No active organisation with the code “{code}”.")
+            return organisation
+        if by is not None:
+            ids = {
+                m.organisation_id
+                for m in Membership.objects.active().filter(user=by)
+                if role_allows(m.role, Action.REGISTER_PERSON)
+            }
+            if len(ids) == 1:
+                return Organisation.objects.get(pk=ids.pop())
+        raise CommandError("Say which organisation registers the persons: --org CODE.")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from panah.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:pk>/", views.run_detail, name="run"),
+    path("<int:pk>/report.xlsx", views.run_report, name="report"),
+    path("<int:pk>/columns/", views.column_mapping, name="columns"),
+    path("<int:pk>/import/", views.import_now, name="import_now"),
+]

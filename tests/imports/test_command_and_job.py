@@ -1,0 +1,151 @@
+"""`panah import`, the background job through the real django-tasks worker, and the pages."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from panah.accounts.scope import unscoped
+from panah.audit.models import AuditEntry
+from panah.imports.models import ImportRun
+from panah.imports.services import import_file, start_import
+from panah.jobs.models import Job
+from panah.registry.models import Person
+from tests.imports.files import RU_HEADER, RU_ROWS, csv_bytes, snapshot
+
+BAD_ROW = ["A-9", "Husseini", "Zarina", "", "F", "31.02.2001", "", "KZ-55", "", "", ""]
+
+
+def test_the_command_imports_a_clean_file_and_prints_the_report(cast, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(csv_bytes(RU_HEADER, RU_ROWS, encoding="cp1251", delimiter=";"))
+    out = io.StringIO()
+    call_command("import", str(path), "--org", "mlsp", "--as", "officer_a", stdout=out)
+    text = out.getvalue()
+    assert "Windows-1251" in text and "semicolon" in text and "3 persons imported." in text
+    assert AuditEntry.objects.filter(channel="cli", username="officer_a", action="create").count() >= 4
+
+
+def test_the_command_exits_non_zero_and_writes_nothing_when_the_file_has_errors(cast, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(csv_bytes(RU_HEADER, [*RU_ROWS, BAD_ROW]))
+    before = snapshot()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command("import", str(path), "--org", "mlsp", stdout=out, report=str(tmp_path / "report.xlsx"))
+    assert "row 5, Дата рождения “31.02.2001”" in out.getvalue()
+    assert snapshot() == before
+    sheet = load_workbook(tmp_path / "report.xlsx")["Problems"]
+    assert [c.value for c in sheet[2]][:3] == [5, "Дата рождения", "31.02.2001"]
+
+
+def test_the_command_with_skip_invalid_imports_the_valid_rows_and_still_exits_non_zero(cast, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(csv_bytes(RU_HEADER, [*RU_ROWS, BAD_ROW]))
+    with pytest.raises(CommandError, match="3 persons imported"):
+        call_command("import", str(path), "--org", "mlsp", "--skip-invalid", stdout=io.StringIO())
+    with unscoped("test"):
+        assert Person.objects.filter(organisation=cast.state).count() == 3 + 2
+
+
+def test_the_command_dry_run_and_its_clear_errors(cast, tmp_path):
+    path = tmp_path / "persons.csv"
+    path.write_bytes(csv_bytes(RU_HEADER, RU_ROWS))
+    before = snapshot()
+    call_command("import", str(path), "--org", "mlsp", "--dry-run", stdout=io.StringIO())
+    assert snapshot() == before
+    with pytest.raises(CommandError, match="--org"):
+        call_command("import", str(path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("import", str(tmp_path / "missing.csv"), "--org", "mlsp")
+    with pytest.raises(CommandError, match="may not register"):
+        call_command("import", str(path), "--org", "mlsp", "--as", "lawyer")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_runs_as_a_background_job_in_the_real_worker(cast):
+    run = start_import(
+        by=cast.officer_a, organisation=cast.state, data=csv_bytes(RU_HEADER, RU_ROWS), file_name="persons.csv"
+    )
+    assert run.job is not None and run.state == ImportRun.State.QUEUED
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    run.refresh_from_db()
+    job = Job.objects.get(pk=run.job_id)
+    assert run.state == ImportRun.State.IMPORTED and run.created == 3
+    assert (job.kind, job.state, job.done, job.total) == ("import_persons", "done", 1000, 1000)
+    assert "3 persons imported" in job.message
+    assert AuditEntry.objects.filter(channel="task", action="create", person_id__isnull=False).count() == 3
+    assert run.content == b"" or bytes(run.content) == b""
+
+
+def test_the_pages_upload_follow_and_download_the_report(client, cast, django_capture_on_commit_callbacks):
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("imports:upload"))
+    assert page.status_code == 200
+    upload = io.BytesIO(csv_bytes(RU_HEADER, [*RU_ROWS, BAD_ROW]))
+    upload.name = "persons.csv"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("imports:upload"), {"file": upload, "organisation": cast.state.pk, "dry_run": "on"}
+        )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[run.pk])
+    assert "updates itself" in client.get(response["Location"]).content.decode()
+    # The same file checked now (as the worker would), then the report read and downloaded.
+    done = import_file(
+        by=cast.officer_a,
+        organisation=cast.state,
+        data=csv_bytes(RU_HEADER, [*RU_ROWS, BAD_ROW]),
+        file_name="persons.csv",
+    )
+    page = client.get(reverse("imports:run", args=[done.pk])).content.decode()
+    assert "31.02.2001" in page and "Not a real date." in page
+    download = client.get(reverse("imports:report", args=[done.pk]))
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("imports:run", args=[done.pk])).status_code == 404
+    assert client.get(reverse("imports:report", args=[done.pk])).status_code == 404
+
+
+def test_a_user_who_may_not_register_cannot_open_the_upload_page(client, cast):
+    client.force_login(cast.statistician)
+    assert client.get(reverse("imports:upload")).status_code == 403
+
+
+def test_headers_the_synonyms_do_not_know_are_mapped_once_and_read_so_in_the_next_file(client, cast):
+    header = ["Номер анкеты", "Фамилия заявителя", "Имя", "Область"]
+    data = csv_bytes(header, [["Q-1", "Ахмади", "Али", "KZ-55"]])
+    first = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name="anketa.csv", dry_run=True)
+    assert first.errors == 1  # no person_id: no header row found
+    assert first.report["columns"][2] == ["Имя", "given_name"]
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("imports:columns", args=[first.pk]))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("imports:columns", args=[first.pk]),
+        {"column_0": "person_id", "column_1": "family_name", "column_2": "given_name", "column_3": "region"},
+    )
+    assert response.status_code == 302
+    again = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name="anketa.csv")
+    assert again.created == 1, again.report["issues"]
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("imports:columns", args=[first.pk])).status_code == 404
+
+
+def test_a_checked_file_is_imported_with_one_click_and_only_once(client, cast, django_capture_on_commit_callbacks):
+    checked = import_file(
+        by=cast.officer_a, organisation=cast.state, data=csv_bytes(RU_HEADER, RU_ROWS), file_name="p.csv", dry_run=True
+    )
+    assert bytes(checked.content)
+    client.force_login(cast.officer_a)
+    assert "Import this file now" in client.get(reverse("imports:run", args=[checked.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("imports:import_now", args=[checked.pk]))
+    new = ImportRun.objects.exclude(pk=checked.pk).get()
+    assert response["Location"] == reverse("imports:run", args=[new.pk]) and not new.dry_run and new.job_id
+    checked.refresh_from_db()
+    assert bytes(checked.content) == b""
+    client.post(reverse("imports:import_now", args=[checked.pk]))
+    assert ImportRun.objects.count() == 2
