@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "panah.knowledge",
     "panah.cases",
     "panah.imports",
+    "panah.exports",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("knowledge/", include("panah.knowledge.urls")),
     path("cases/", include("panah.cases.urls")),
     path("imports/", include("panah.imports.urls")),
+    path("exports/", include("panah.exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -19,7 +19,13 @@ def registering_organisations(user: Any) -> list[Organisation]:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Person file"), help_text=_("CSV (any encoding, comma, semicolon or tab) or XLSX"))
+    file = forms.FileField(
+        label=_("Person file"),
+        help_text=_(
+            "CSV (any encoding, comma, semicolon or tab), XLSX, or the JSON export of the household "
+            "registration form (KoboToolbox, ODK Central)"
+        ),
+    )
     organisation = forms.ModelChoiceField(label=_("Registering organisation"), queryset=Organisation.objects.none())
     dry_run = forms.BooleanField(label=_("Only check the file: write nothing"), required=False, initial=True)
     skip_invalid = forms.BooleanField(

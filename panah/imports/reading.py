@@ -1,6 +1,8 @@
 """Reading a person file as people send it: CSV in UTF-8 (with or without BOM), Windows-1251 or
 UTF-16 with any of , ; tab | as delimiter, or the first sheet of an XLSX workbook. What was
 detected is reported; what cannot be read is reported as a problem of the file, never raised.
+Submissions of the household registration form exported as JSON by KoboToolbox or ODK Central are
+read by `submissions.py` into the same kind of table.
 
 The result is a `Table`: every row of the file as a list of text cells with its row number as the
 file shows it (1-based), plus what was detected. Finding the header, title rows and totals rows is
@@ -26,12 +28,20 @@ class Unreadable(ValueError):
     """The file as a whole cannot be read; the message says why."""
 
 
+# A row as the report names it: its number in the file, or for a form submission a label such as
+# "submission 4711, member 2".
+Row = int | str
+
+
 @dataclass
 class Table:
-    format: str  # "csv" or "xlsx"
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    format: str  # "csv", "xlsx" or "json"
+    rows: list[tuple[Row, list[str]]] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    # Errors found while reading that no column check would find (a submission without consent):
+    # (row, column, value, message).
+    problems: list[tuple[Row, str, str, str]] = field(default_factory=list)
 
 
 def cell_text(value: Any) -> str:
@@ -53,6 +63,10 @@ def read_table(data: bytes, filename: str = "") -> Table:
         raise Unreadable(_("The file is empty."))
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data)
+    if filename.lower().endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        from panah.imports.submissions import read_submissions
+
+        return read_submissions(data)
     text, encoding = decode(data)
     if not text.strip():
         raise Unreadable(_("The file is empty."))

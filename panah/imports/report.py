@@ -54,6 +54,8 @@ def summary_lines(report: Report) -> list[tuple[str, Any]]:
     lines: list[tuple[str, Any]] = [(_("File"), report.file_name), (_("Format"), report.format.upper())]
     if report.format == "csv":
         lines += [(_("Encoding"), report.encoding), (_("Delimiter"), report.delimiter)]
+    elif report.format == "json":
+        lines.append((_("Exported by"), report.encoding))
     lines += [
         (_("Header row"), report.header_row or "—"),
         (_("Rows read"), report.rows),

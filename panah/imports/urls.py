@@ -5,6 +5,7 @@ from panah.imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
+    path("household-registration.xlsx", views.household_form, name="household_form"),
     path("<int:pk>/", views.run_detail, name="run"),
     path("<int:pk>/report.xlsx", views.run_report, name="report"),
     path("<int:pk>/columns/", views.column_mapping, name="columns"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from panah.accounts.scope import Scope
 from panah.imports import values
 from panah.imports.columns import REQUIRED_COLUMNS, fold, map_header, match_column
-from panah.imports.reading import DELIMITER_NAMES, DELIMITERS, Table
+from panah.imports.reading import DELIMITER_NAMES, DELIMITERS, Row, Table
 from panah.registry.models import CitizenshipStatus, DatePrecision, DocumentType, Person, document_key
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
@@ -51,7 +51,7 @@ POPULATION_EVENT = {
 
 @dataclass
 class Issue:
-    row: int | None
+    row: Row | None
     column: str
     value: str
     message: str
@@ -62,7 +62,7 @@ class Issue:
 class Record:
     """One valid row, as the writer needs it (ids, not objects)."""
 
-    row: int
+    row: Row
     source_id: str
     person: dict[str, Any]
     names: list[dict[str, str]]
@@ -80,7 +80,7 @@ class Report:
     format: str = ""
     encoding: str = ""
     delimiter: str = ""
-    header_row: int | None = None
+    header_row: Row | None = None
     columns: list[list[str]] = field(default_factory=list)  # [header as written, person-file column or ""]
     unknown_columns: list[str] = field(default_factory=list)
     skipped: list[list[Any]] = field(default_factory=list)  # [row, reason]
@@ -101,7 +101,7 @@ class Report:
     def file_errors(self) -> bool:
         return any(i.severity == ERROR and i.row is None for i in self.issues)
 
-    def add(self, row: int | None, column: str, value: str, message: str, severity: str = ERROR) -> None:
+    def add(self, row: Row | None, column: str, value: str, message: str, severity: str = ERROR) -> None:
         self.issues.append(Issue(row, column, value, str(message), severity))
         if severity == ERROR:
             self.error_count += 1
@@ -152,6 +152,8 @@ def validate(table: Table, report: Report, context: Context) -> list[Record]:
     """Fill `report` and return the rows that can be written."""
     report.format, report.encoding = table.format, table.encoding
     report.delimiter = DELIMITER_NAMES.get(table.delimiter, "") if table.format == "csv" else ""
+    for row, column, value, message in table.problems:
+        report.add(row, column, value, message)
     if not any(any(cells) for _n, cells in table.rows):
         report.add(None, "", "", _("The file has no rows."))
         return []
@@ -190,8 +192,8 @@ def validate(table: Table, report: Report, context: Context) -> list[Record]:
     if missing:
         return []
     names = {column: header[i] for i, column in mapping.items()}
-    seen_ids: dict[str, int] = {}
-    seen_documents: dict[str, int] = {}
+    seen_ids: dict[str, Row] = {}
+    seen_documents: dict[str, Row] = {}
     records: list[Record] = []
     width = len(header)
     other_delimiters = [d for d in DELIMITERS if d != table.delimiter]
@@ -232,13 +234,13 @@ def validate(table: Table, report: Report, context: Context) -> list[Record]:
 
 
 def _check_row(
-    number: int,
+    number: Row,
     row: dict[str, str],
     names: dict[str, str],
     report: Report,
     context: Context,
-    seen_ids: dict[str, int],
-    seen_documents: dict[str, int],
+    seen_ids: dict[str, Row],
+    seen_documents: dict[str, Row],
 ) -> Record | None:
     errors_before = report.error_count
 

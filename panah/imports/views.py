@@ -46,6 +46,18 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def household_form(request: HttpRequest) -> HttpResponse:
+    """The household registration XLSForm, to load into KoboToolbox or ODK Central."""
+    from panah.imports.xlsform import FORM_PATH
+
+    response = HttpResponse(
+        FORM_PATH.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="household_registration.xlsx"'
+    return response
+
+
+@login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("organisation", "job").defer("content"), pk=pk)
     if not _may_see(request.user, run):

@@ -84,6 +84,7 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_decide": request.user.has_perm("panah.decide_status", person),
         "can_work_cases": request.user.has_perm("panah.work_cases", person),
         "can_audit": request.user.has_perm("panah.view_audit"),
+        "can_export": request.user.has_perm("panah.export_persons", person),
     }
     return render(request, "registry/person_detail.html", context)
 

@@ -18,12 +18,13 @@ from panah.imports.validate import Report
 
 class Command(BaseCommand):
     help = (
-        "Import a person file (CSV in any common encoding and delimiter, or XLSX): check every row, print "
+        "Import a person file (CSV in any common encoding and delimiter, or XLSX) or the JSON export of the "
+        "household registration form (KoboToolbox, ODK Central): check every row, print "
         "the report, and register the persons. Writes nothing when the file has errors unless --skip-invalid."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The person file (.csv or .xlsx).")
+        parser.add_argument("file", type=Path, help="The person file (.csv or .xlsx) or form submissions (.json).")
         parser.add_argument("--org", metavar="CODE", help="The registering organisation's code.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report only: write nothing.")
         parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows and report the others.")
