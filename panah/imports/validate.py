@@ -117,7 +117,7 @@ class Report:
 
 
 def _is_total(cells: list[str]) -> bool:
-    words = [fold(c) for c in cells if c][:3]
+    words = [fold(c) for c in [c for c in cells if c][:3]]  # only the first three cells say "Итого"
     return any(w == t or w.startswith(t + " ") for w in words for t in _TOTALS)
 
 
