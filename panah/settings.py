@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "panah.cases",
     "panah.imports",
     "panah.exports",
+    "panah.api",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Signs in an API caller by its bearer token, before the scope is opened for that user.
+    "panah.api.middleware.ApiTokenMiddleware",
     # Opens the caller's data scope for the whole request; must come after authentication.
     "panah.accounts.middleware.ScopeMiddleware",
     "panah.common.middleware.AuditContextMiddleware",
@@ -153,6 +156,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Login throttling: five failures lock the username from that address for 15 minutes.
+# The JSON API (/api/v1/): requests per token or signed-in user, token lifetimes, and how many wrong
+# tokens one address may send before it must wait.
+PANAH_API_RATE = os.environ.get("PANAH_API_RATE", "600/min")
+PANAH_API_TOKEN_DAYS = int(os.environ.get("PANAH_API_TOKEN_DAYS", "90"))
+PANAH_API_TOKEN_MAX_DAYS = 365
+PANAH_API_TOKEN_FAILURES = int(os.environ.get("PANAH_API_TOKEN_FAILURES", "20"))
+PANAH_API_TOKEN_FAILURE_MINUTES = 15
+
 AXES_FAILURE_LIMIT = int(os.environ.get("PANAH_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

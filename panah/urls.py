@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from panah.api.api import api
+from panah.api.views import tokens
 from panah.audit.views import audit_log
 from panah.common.views import healthz, home
 
@@ -18,7 +20,13 @@ urlpatterns = [
     path("cases/", include("panah.cases.urls")),
     path("imports/", include("panah.imports.urls")),
     path("exports/", include("panah.exports.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", tokens, name="api_tokens"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler400 = "panah.common.views.bad_request"
+handler404 = "panah.common.views.not_found"
+handler500 = "panah.common.views.server_error"

@@ -12,7 +12,8 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_audit_context(channel="web", ip=request.META.get("REMOTE_ADDR"))
+        channel = "api" if request.path.startswith("/api/v1/") else "web"
+        token = set_audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR"))
         try:
             return self.get_response(request)
         finally:

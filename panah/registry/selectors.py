@@ -189,7 +189,7 @@ def search_persons(query: str, *, limit: int = 25) -> SearchResult:
 
     A four-digit year among the words narrows a name search to persons born that year.
     """
-    query = " ".join(query.split())[:200]
+    query = " ".join(query.replace("\x00", " ").split())[:200]  # NUL: no text column holds it
     result = SearchResult(query=query)
     if not query:
         return result

@@ -76,7 +76,7 @@ SEX_LABELS = {
 # -- access ---------------------------------------------------------------------------------------
 
 
-def _regions_or_403(request: HttpRequest) -> tuple[str, ...] | None:
+def regions_or_403(request: HttpRequest) -> tuple[str, ...] | None:
     if not request.user.has_perm("panah.view_statistics"):
         raise PermissionDenied(_("Your role does not include statistics."))
     try:
@@ -329,7 +329,7 @@ def stock_over_time(parameters: Parameters, figures: dict[str, Any]) -> dict[str
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    regions = _regions_or_403(request)
+    regions = regions_or_403(request)
     form, parameters = parameters_from(request, regions)
     figures = compute(parameters)
     query = request.GET.urlencode()
@@ -363,7 +363,7 @@ def _download(request: HttpRequest, figures: dict[str, Any], *, kind: str, name:
 
 
 def _download_current(request: HttpRequest, kind: str) -> HttpResponse:
-    regions = _regions_or_403(request)
+    regions = regions_or_403(request)
     _form, parameters = parameters_from(request, regions)
     figures = compute(parameters)
     return _download(
@@ -411,7 +411,7 @@ class PublishForm(forms.Form):
 
 @login_required
 def release_list(request: HttpRequest) -> HttpResponse:
-    _regions_or_403(request)
+    regions_or_403(request)
     can_publish = may_publish(request.user)
     can_rebuild = request.user.has_perm("panah.maintain")
     form = PublishForm(initial={"as_of": dt.date(timezone.localdate().year, 1, 1)})
@@ -444,7 +444,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def release_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _regions_or_403(request)
+    regions_or_403(request)
     release = get_object_or_404(Release.objects.select_related("published_by"), reference=reference)
     _figures, digest = rerun(release)
     context = {
@@ -459,7 +459,7 @@ def release_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _release_download(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    _regions_or_403(request)
+    regions_or_403(request)
     release = get_object_or_404(Release, reference=reference)
     return _download(
         request,

@@ -1,0 +1,73 @@
+"""Official statistics: the same tables as the dashboard (stats.tables.build_tables), for the regions
+the caller's statistics cover, small cells protected unless the caller may see exact figures; and the
+published releases, frozen."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+
+from panah.api.schemas import ERRORS, TEXT, ReleaseOut, ReleaseSummaryOut, StatisticsOut
+from panah.stats.disclosure import EXACT, PUBLIC
+from panah.stats.models import Release
+from panah.stats.services import compute
+from panah.stats.tables import Parameters, default_period
+from panah.stats.views import may_see_exact, regions_or_403
+from panah.status.selectors import known_on_bound
+
+router = Router(tags=["statistics"])
+
+
+class StatisticsQuery(Schema):
+    as_of: dt.date | None = Field(None, description="Stocks on this day (default: today).")
+    known_on: dt.date | None = Field(None, description="As recorded by the end of this day (default: now).")
+    period_start: dt.date | None = Field(None, description="Flows from (default: the twelve months before as_of).")
+    period_end: dt.date | None = None
+    policy: Literal["public", "exact"] = Field(
+        "public", description="exact: no disclosure control (organisation and system administrators only)."
+    )
+
+
+@router.get(
+    "", response={200: StatisticsOut, **ERRORS}, summary="Stocks, flows and rates by origin, sex, age and region"
+)
+def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
+    regions = regions_or_403(request)
+    today = timezone.localdate()
+    as_of = query.as_of or today
+    errors = []
+    if as_of > today:
+        errors.append({"field": "as_of", "message": "The “as of” date cannot be in the future."})
+    start, end = default_period(as_of)
+    start, end = query.period_start or start, query.period_end or end
+    if start > end:
+        errors.append({"field": "period_end", "message": "The end of the flow period cannot be before its start."})
+    if query.policy == "exact" and not may_see_exact(request.user):
+        errors.append({"field": "policy", "message": "Exact figures are for users who may export personal data."})
+    if errors:
+        raise ValidationError({e["field"]: e["message"] for e in errors})
+    parameters = Parameters(
+        as_of=as_of,
+        known_on=known_on_bound(query.known_on) if query.known_on else timezone.now(),
+        period_start=start,
+        period_end=end,
+        policy=EXACT if query.policy == "exact" else PUBLIC,
+        regions=regions,
+    )
+    return compute(parameters)
+
+
+@router.get("/releases", response={200: list[ReleaseSummaryOut], **ERRORS}, summary="Published statistics releases")
+def releases(request: HttpRequest) -> Any:
+    regions_or_403(request)
+    return Release.objects.order_by("-published_at")[:200]
+
+
+@router.get("/releases/{reference}", response={200: ReleaseOut, **ERRORS}, summary="One release, as published")
+def release(request: HttpRequest, reference: str = Path(..., max_length=60, pattern=TEXT)) -> Any:
+    regions_or_403(request)
+    return get_object_or_404(Release, reference=reference)
