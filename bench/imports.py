@@ -10,7 +10,7 @@ household for every few rows, a status with its date on most rows.
 
 Databases it creates and uses, and no other:
   SQLite      var/bench/imports.sqlite3 (deleted first)
-  PostgreSQL  the database `panah_bench_imports` on --pg-server, dropped and re-created
+  PostgreSQL  the database `panah_bench_imports` (or --pg-database) on --pg-server, dropped and re-created
 The online duplicate check is not run above 500 rows (services.ONLINE_CHECK_LIMIT), so it is not in
 these figures; the batch duplicate run is measured by bench/matching.py.
 """
@@ -138,9 +138,9 @@ def prepare_database(database: str, args: argparse.Namespace) -> str:
 
     server = args.pg_server.rstrip("/")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    return f"{server}/{PG_DATABASE}"
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{args.pg_database}"')
+    return f"{server}/{args.pg_database}"
 
 
 def run_one(database: str, args: argparse.Namespace) -> None:
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sqlite-path", default=str(DEFAULT_SQLITE))
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER)
+    parser.add_argument("--pg-database", default=PG_DATABASE, help="database created (dropped first) on --pg-server")
     args = parser.parse_args(argv)
     if args.database != "both":
         run_one(args.database, args)
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             args.sqlite_path,
             "--pg-server",
             args.pg_server,
+            "--pg-database",
+            args.pg_database,
         ]
         if subprocess.call(command):  # noqa: S603
             return 1

@@ -57,10 +57,11 @@ from panah.registry.models import (
     PersonName,
     document_key,
 )
-from panah.registry.names import detect_script
-from panah.registry.services import name_tokens, registration_number_for
+from panah.registry.names import detect_script, word_keys
+from panah.registry.services import registration_number_for
 from panah.stats import facts
 from panah.status.models import RESULTING_POPULATION, ApplicationType, StatusEvent
+from panah.status.timeline import Fact
 
 BATCH = 2000
 ONLINE_CHECK_LIMIT = 500
@@ -334,10 +335,15 @@ def run_import(run: ImportRun, *, by: Any, progress: Progress | None = None) -> 
 
 
 def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress | None = None) -> int:
-    """Register `records` in batches. Call inside a transaction. Returns the persons created."""
+    """Register `records` in batches. Call inside a transaction. Returns the persons created.
+
+    Rows are written as plain tuples (`bulk.insert_rows`), and the statistics index of the new
+    persons is built from what is written here (`facts.index_new_persons`, the same rows as
+    `facts.rebuild` would write after reading it all back)."""
     now = timezone.now()
     today = timezone.localdate(now)
     user_id = by.pk if getattr(by, "pk", None) else None
+    organisation_id = run.organisation_id
     # Written first: on SQLite it takes the write lock that makes the reserved ids ours (bulk.py).
     template = record(
         by=by,
@@ -346,107 +352,139 @@ def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress 
         summary=f"started import {run.pk} of {run.file_name}",
     )
     households = _households(run, records)
+    evidence = f"person file {run.file_name}, import {run.pk}"
+    name_default = {c: PersonName._meta.get_field(c).get_default() for c in NAME_FIELDS}
     created = 0
     with unscoped("import: every row was checked against the importer's registration scope"):
         for start in range(0, len(records), BATCH):
             batch = records[start : start + BATCH]
             person_ids = bulk.reserve_ids(Person, len(batch))
-            persons = [
-                Person(
-                    id=pk,
-                    registration_number=registration_number_for(pk),
-                    organisation_id=run.organisation_id,
-                    region_id=r.address["region_id"],
-                    created_by_id=user_id,
-                    created_at=now,
-                    updated_at=now,
-                    **r.person,
-                )
-                for r, pk in zip(batch, person_ids, strict=True)
-            ]
-            bulk.insert(Person, persons, with_pk=True)
-            pairs = list(zip(batch, persons, strict=True))
-            name_rows = [(p, i, n) for r, p in pairs for i, n in enumerate(r.names)]
-            names = [
-                PersonName(id=nid, person_id=p.pk, position=i, script=_script(n), **n)
-                for nid, (p, i, n) in zip(bulk.reserve_ids(PersonName, len(name_rows)), name_rows, strict=True)
-            ]
-            bulk.insert(PersonName, names, with_pk=True)
-            births = {p.pk: p.birth_date for p in persons}
-            bulk.insert(NameToken, [t for n in names for t in name_tokens(n.person_id, n, births[n.person_id])])
-            bulk.insert(Address, [Address(person_id=p.pk, valid_from=today, **r.address) for r, p in pairs])
-            bulk.insert(
-                Document,
+            numbers = [registration_number_for(pk) for pk in person_ids]
+            person_fields = tuple(batch[0].person)
+            bulk.insert_rows(
+                Person,
+                ("id", "registration_number", "organisation_id", "region_id", "created_by_id", "created_at",
+                 "updated_at", *person_fields),
                 [
-                    Document(person_id=p.pk, number_key=document_key(r.document["number"]), issuer="", **r.document)
-                    for r, p in pairs
+                    (pk, number, organisation_id, r.address["region_id"], user_id, now, now,
+                     *(r.person[f] for f in person_fields))
+                    for r, pk, number in zip(batch, person_ids, numbers, strict=True)
+                ],
+            )  # fmt: skip
+            pairs = list(zip(batch, person_ids, strict=True))
+            name_rows = [(pid, i, n, r.person["birth_date"]) for r, pid in pairs for i, n in enumerate(r.names)]
+            name_ids = bulk.reserve_ids(PersonName, len(name_rows))
+            bulk.insert_rows(
+                PersonName,
+                ("id", "person_id", "position", "script", *NAME_FIELDS),
+                [
+                    (nid, pid, i, _script(n), *(n.get(c, name_default[c]) for c in NAME_FIELDS))
+                    for nid, (pid, i, n, _birth) in zip(name_ids, name_rows, strict=True)
+                ],
+            )
+            bulk.insert_rows(
+                NameToken,
+                ("person_id", "name_id", "key", "skeleton", "birth_year"),
+                [
+                    token
+                    for nid, (pid, _i, n, birth) in zip(name_ids, name_rows, strict=True)
+                    for token in _name_tokens(pid, nid, n, birth)
+                ],
+            )
+            bulk.insert_rows(
+                Address,
+                ("person_id", "valid_from", "region_id", "locality", "line", "phone"),
+                [
+                    (pid, today, r.address["region_id"], r.address["locality"], r.address["line"], r.address["phone"])
+                    for r, pid in pairs
+                ],
+            )
+            bulk.insert_rows(
+                Document,
+                ("person_id", "number_key", "issuer", "type", "number"),
+                [
+                    (pid, document_key(r.document["number"]), "", r.document["type"], r.document["number"])
+                    for r, pid in pairs
                     if r.document
                 ],
             )
-            bulk.insert(
+            bulk.insert_rows(
                 HouseholdMember,
-                [
-                    HouseholdMember(
-                        household_id=households[r.household],
-                        person_id=p.pk,
-                        relationship=r.relationship,
-                        valid_from=today,
-                    )
-                    for r, p in pairs
-                    if r.household
-                ],
+                ("household_id", "person_id", "relationship", "valid_from"),
+                [(households[r.household], pid, r.relationship, today) for r, pid in pairs if r.household],
             )
-            bulk.insert(StatusEvent, [_status_event(r, p, run, user_id, now) for r, p in pairs if r.population_type])
-            bulk.insert(
+            with_status = [(r, pid) for r, pid in pairs if r.population_type]
+            event_ids = bulk.reserve_ids(StatusEvent, len(with_status))
+            events = {
+                pid: (event_id, *_status_event(r)) for event_id, (r, pid) in zip(event_ids, with_status, strict=True)
+            }
+            bulk.insert_rows(
+                StatusEvent,
+                ("id", "person_id", "kind", "population_type", "effective", "application_type", "recorded_at",
+                 "recorded_by_id", "organisation_id", "evidence"),
+                [(event_id, pid, *rest, now, user_id, organisation_id, evidence)
+                 for pid, (event_id, *rest) in events.items()],
+            )  # fmt: skip
+            bulk.insert_rows(
                 ImportedRow,
-                [
-                    ImportedRow(organisation_id=run.organisation_id, source_id=r.source_id, person_id=p.pk, run=run)
-                    for r, p in pairs
-                ],
+                ("organisation_id", "source_id", "person_id", "run_id"),
+                [(organisation_id, r.source_id, pid, run.pk) for r, pid in pairs],
             )
-            bulk.insert(
+            bulk.insert_rows(
                 AuditEntry,
+                ("at", "user_id", "username", "organisation_id", "action", "object_type", "object_id", "person_id",
+                 "person_number", "summary", "channel", "ip_address"),
                 [
-                    AuditEntry(
-                        at=now,
-                        user_id=template.user_id,
-                        username=template.username,
-                        organisation_id=run.organisation_id,
-                        action=AuditEntry.Action.CREATE,
-                        object_type="registry.Person",
-                        object_id=str(p.pk),
-                        person_id=p.pk,
-                        person_number=p.registration_number,
-                        summary=f"registered {p.registration_number} (import {run.pk}, row {r.row})",
-                        channel=template.channel,
-                        ip_address=template.ip_address,
-                    )
-                    for r, p in pairs
+                    (now, template.user_id, template.username, organisation_id, AuditEntry.Action.CREATE,
+                     "registry.Person", str(pid), pid, number, f"registered {number} (import {run.pk}, row {r.row})",
+                     template.channel, template.ip_address)
+                    for (r, pid), number in zip(pairs, numbers, strict=True)
                 ],
+            )  # fmt: skip
+            facts.index_new_persons(
+                (
+                    pid,
+                    facts.attributes_of(
+                        r.person["country_of_origin_id"],
+                        r.person["sex"],
+                        r.person["birth_date"],
+                        r.person["birth_date_precision"],
+                        [(today, r.address["region_id"])],  # the one address, valid from today
+                    ),
+                    [Fact(events[pid][0], events[pid][1], events[pid][3], now)] if pid in events else [],
+                    frozenset(),  # an import records first applications only
+                )
+                for r, pid in pairs
             )
-            facts.rebuild([p.pk for p in persons])
-            created += len(persons)
+            created += len(batch)
             if progress is not None:
                 progress(created, len(records))
     return created
+
+
+NAME_FIELDS = ("kind", "given_name", "family_name", "patronymic", "full_name")
+
+
+def _name_tokens(person_id: int, name_id: int, name: dict[str, str], birth: dt.date | None) -> list[tuple]:
+    """`registry.services.name_tokens` of a name given as a dict, as rows of (person_id, name_id,
+    key, skeleton, birth_year)."""
+    text = " ".join(p for p in (name.get(c, "") for c in ("given_name", "family_name", "patronymic", "full_name")) if p)
+    year = birth.year if birth else 0
+    return [(person_id, name_id, key[:60], skel[:60], year) for key, skel in word_keys(text)]
 
 
 def _script(name: dict[str, str]) -> str:
     return detect_script(" ".join(v for k, v in name.items() if k != "kind"))
 
 
-def _status_event(r: Record, person: Person, run: ImportRun, user_id: int | None, now: dt.datetime) -> StatusEvent:
+def _status_event(r: Record) -> tuple[str, str, dt.date | None, str]:
+    """(kind, population type, effective, application type) of the status event a row states."""
     kind = POPULATION_EVENT[r.population_type]
-    return StatusEvent(
-        person_id=person.pk,
-        kind=kind,
-        population_type=RESULTING_POPULATION[kind],
-        effective=r.status_date,
-        recorded_at=now,
-        recorded_by_id=user_id,
-        organisation_id=run.organisation_id,
-        application_type=ApplicationType.FIRST if kind == "asylum_application" else "",
-        evidence=f"person file {run.file_name}, import {run.pk}",
+    return (
+        kind,
+        RESULTING_POPULATION[kind],
+        r.status_date,
+        ApplicationType.FIRST if kind == "asylum_application" else "",
     )
 
 

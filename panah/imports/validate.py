@@ -116,8 +116,18 @@ class Report:
         return cls(**data)
 
 
+# The first word of each totals word: a cell whose folded text starts with a totals word holds that
+# first word as it is, in lower case (folding only lowers, turns ё into е and drops what is not a
+# letter or digit), so a cell without any of them is not looked at further.
+_TOTAL_FIRST_WORDS = tuple({t.split()[0] for t in _TOTALS})
+
+
 def _is_total(cells: list[str]) -> bool:
-    words = [fold(c) for c in [c for c in cells if c][:3]]  # only the first three cells say "Итого"
+    firsts = [c for c in cells if c][:3]  # only the first three cells say "Итого"
+    lowered = [c.lower().replace("ё", "е") for c in firsts]
+    if not any(w in text for text in lowered for w in _TOTAL_FIRST_WORDS):
+        return False
+    words = [fold(c) for c in firsts]
     return any(w == t or w.startswith(t + " ") for w in words for t in _TOTALS)
 
 
@@ -194,6 +204,7 @@ def validate(table: Table, report: Report, context: Context) -> list[Record]:
     names = {column: header[i] for i, column in mapping.items()}
     seen_ids: dict[str, Row] = {}
     seen_documents: dict[str, Row] = {}
+    read_before: dict[tuple[str, str], tuple[Any, str | None]] = {}
     records: list[Record] = []
     width = len(header)
     other_delimiters = [d for d in DELIMITERS if d != table.delimiter]
@@ -224,7 +235,7 @@ def validate(table: Table, report: Report, context: Context) -> list[Record]:
             report.add(number, "", " | ".join(extra)[:200], _("The row has more values than the header has columns."))
             continue
         row = {column: (cells[i] if i < len(cells) else "") for i, column in mapping.items()}
-        record = _check_row(number, row, names, report, context, seen_ids, seen_documents)
+        record = _check_row(number, row, names, report, context, seen_ids, seen_documents, read_before)
         if record is not None:
             records.append(record)
     if report.rows == 0:
@@ -241,21 +252,33 @@ def _check_row(
     context: Context,
     seen_ids: dict[str, Row],
     seen_documents: dict[str, Row],
+    read_before: dict[tuple[str, str], tuple[Any, str | None]] | None = None,
 ) -> Record | None:
     errors_before = report.error_count
 
     def problem(column: str, message: str, severity: str = ERROR) -> None:
         report.add(number, names.get(column, column), row.get(column, ""), message, severity)
 
+    if read_before is None:
+        read_before = {}
+
     def read(column: str, reader: Callable[[str], Any]) -> Any:
+        # A column is always read with the same reader within a file, and the readers depend only on
+        # the text (and the file's context): each distinct value of a column is read once per file.
         text = row.get(column, "")
         if not text:
             return None
-        try:
-            return reader(text)
-        except values.BadValue as error:
-            problem(column, str(error))
-            return None
+        result = read_before.get((column, text))
+        if result is None:
+            try:
+                result = (reader(text), None)
+            except values.BadValue as error:
+                result = (None, str(error))
+            read_before[(column, text)] = result
+        value, message = result
+        if message is not None:
+            problem(column, message)
+        return value
 
     for column, limit in MAX_LENGTH.items():
         if len(row.get(column, "")) > limit:
