@@ -4,16 +4,19 @@ a statistician and a system administrator. Each has a person that must not leak 
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from panah.accounts.models import Organisation, User
 from panah.accounts.scope import scope_for, use_scope
+from panah.api.tokens import issue_token
 from panah.registry.models import Person
 from tests.factories import (
     MembershipFactory,
@@ -110,3 +113,14 @@ def _english_after_each_test():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def token_client(db: Any) -> Callable[..., Client]:
+    """`token_client(user)`: a client that sends a fresh API token of `user` with every request."""
+
+    def make(user: Any, **issue: Any) -> Client:
+        _token, secret = issue_token(by=None, user=user, name="test", **issue)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return make
