@@ -29,6 +29,7 @@ def compute(parameters: Parameters) -> dict[str, Any]:
 
 
 @transaction.atomic
+@transaction.atomic
 def publish_release(*, by: Any, title: str, parameters: Parameters) -> Release:
     """Freeze a set of tables under a citable reference.
 
