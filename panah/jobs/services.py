@@ -1,11 +1,14 @@
 """Starting background jobs and reporting their progress."""
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -53,3 +56,27 @@ def running(job_id: int) -> Iterator[Callable[[int, int], None]]:
 
 def finish_message(job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(message=message)
+
+
+# A command-line import runs in the caller's process; one still waiting after this long was killed.
+ABANDONED_AFTER = dt.timedelta(hours=1)
+
+
+def fail_interrupted() -> int:
+    """Mark the work that a stopped server or worker left unfinished as failed, saying so, so that
+    nobody waits for it and it can be started again. Run when the server starts, before its worker.
+
+    Side effects: running jobs → failed; imports of those jobs, and command-line imports still
+    waiting after ABANDONED_AFTER → failed. Their data was never half-written (each writes in one
+    transaction). Returns how many jobs and imports were marked."""
+    from panah.imports.models import ImportRun
+
+    now = timezone.now()
+    message = gettext("Interrupted: the server stopped while this ran. Nothing of it was saved; start it again.")
+    jobs = list(Job.objects.filter(state=Job.State.RUNNING).values_list("pk", flat=True))
+    Job.objects.filter(pk__in=jobs).update(state=Job.State.FAILED, finished_at=now, message=message)
+    runs = ImportRun.objects.filter(state=ImportRun.State.QUEUED).filter(
+        Q(job_id__in=jobs) | Q(job__isnull=True, requested_at__lt=now - ABANDONED_AFTER)
+    )
+    marked = runs.update(state=ImportRun.State.FAILED, finished_at=now, report={"outcome": message})
+    return len(jobs) + marked
