@@ -6,6 +6,11 @@ Every variable has a safe default except in production, where PANAH_SECRET_KEY m
   PANAH_DEBUG           "1" only for `make run` and development; off by default
   PANAH_ALLOWED_HOSTS   comma-separated; defaults to localhost names
   PANAH_SESSION_MINUTES idle minutes before a session expires (default 30)
+  PANAH_SECRET_KEY_FALLBACKS  comma-separated former secret keys, accepted while sessions and links
+                        signed with them age out (see docs/operators.md, key rotation)
+  PANAH_HTTPS           served over HTTPS behind a reverse proxy (default on unless PANAH_DEBUG or testing):
+                        redirects to https, HSTS, secure cookies
+  PANAH_LOG_FORMAT      "json" (default in production) or "plain" (default with PANAH_DEBUG)
 """
 
 import os
@@ -35,6 +40,8 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("PANAH_SECRET_KEY is not set. Set it, or set PANAH_DEBUG=1 for local development.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+# Key rotation: the new key signs, the former ones are still accepted until removed.
+SECRET_KEY_FALLBACKS = env_list("PANAH_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list("PANAH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
@@ -50,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -68,10 +76,17 @@ INSTALLED_APPS = [
     "panah.imports",
     "panah.exports",
     "panah.api",
+    "panah.privacy",
+    "panah.ops",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # First, so its one log line per request covers every other middleware and the final status.
+    "panah.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user.is_verified() when the session passed the second factor (TOTP).
     "django_otp.middleware.OTPMiddleware",
+    # Second factor required by role, password change after a reset, and the list of active sessions.
+    "panah.accounts.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +175,37 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("PANAH_SECURE_COOKIES", no
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS: TLS ends at the reverse proxy (docs/operators.md), which says so in X-Forwarded-Proto; only
+# trust that header behind a proxy that sets it. Health probes from the machine itself stay on http.
+# PANAH_SECURE_COOKIES=0 (plain HTTP, as on a loopback benchmark) turns the rest of HTTPS off with it.
+HTTPS = env_bool("PANAH_HTTPS", env_bool("PANAH_SECURE_COOKIES", not (DEBUG or TESTING)))
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("PANAH_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANAH_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a request to the browsers' makers that is slow to undo: the operator's decision.
+    SECURE_HSTS_PRELOAD = env_bool("PANAH_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# A strict Content-Security-Policy (django-csp): scripts, styles and everything else only from our own
+# origin, no inline script, style or event handler anywhere (STYLE.md), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Login throttling: five failures lock the username from that address for 15 minutes.
 # The JSON API (/api/v1/): requests per token or signed-in user, token lifetimes, and how many wrong
@@ -167,6 +215,10 @@ PANAH_API_TOKEN_DAYS = int(os.environ.get("PANAH_API_TOKEN_DAYS", "90"))
 PANAH_API_TOKEN_MAX_DAYS = 365
 PANAH_API_TOKEN_FAILURES = int(os.environ.get("PANAH_API_TOKEN_FAILURES", "20"))
 PANAH_API_TOKEN_FAILURE_MINUTES = 15
+
+# Roles that decide status, merge or export (and system administrators) must pass a TOTP second
+# factor; off by default only in development so the demo works without an authenticator.
+PANAH_REQUIRE_OTP = env_bool("PANAH_REQUIRE_OTP", not DEBUG)
 
 AXES_FAILURE_LIMIT = int(os.environ.get("PANAH_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -203,11 +255,27 @@ TASKS = {
     }
 }
 
+# Logs go to standard error (journald under systemd). In production one JSON object a line with no
+# personal data (panah/ops/logs.py); in development plain text.
+LOG_FORMAT = os.environ.get("PANAH_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("PANAH_LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "panah.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "panah.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PANAH_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Data protection (panah.privacy): days to answer a data-subject request.
+PANAH_SUBJECT_REQUEST_DAYS = int(os.environ.get("PANAH_SUBJECT_REQUEST_DAYS", "30"))
+# Days before an agreement ends from which the agreements page highlights it.
+PANAH_AGREEMENT_WARNING_DAYS = int(os.environ.get("PANAH_AGREEMENT_WARNING_DAYS", "60"))

@@ -5,12 +5,13 @@ from django.urls import include, path
 from panah.api.api import api
 from panah.api.views import tokens
 from panah.audit.views import audit_log
-from panah.common.views import healthz, home
+from panah.common.views import healthz, home, readyz
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("panah.accounts.urls")),
     path("persons/", include("panah.registry.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("stats/", include("panah.stats.urls")),
@@ -20,11 +21,13 @@ urlpatterns = [
     path("cases/", include("panah.cases.urls")),
     path("imports/", include("panah.imports.urls")),
     path("exports/", include("panah.exports.urls")),
+    path("privacy/", include("panah.privacy.urls")),
     path("api/v1/", api.urls),
     path("api/tokens/", tokens, name="api_tokens"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]
 
 handler400 = "panah.common.views.bad_request"

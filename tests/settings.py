@@ -11,3 +11,6 @@ AXES_ENABLED = True
 # Tests read messages in English unless they ask for a language (Accept-Language); production
 # defaults to Russian.
 LANGUAGE_CODE = "en"
+# Hundreds of tests sign decision officers in with force_login; tests/accounts/test_second_factor.py
+# turns the requirement on and proves it.
+PANAH_REQUIRE_OTP = False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from panah.accounts.models import Membership, Organisation, SharingAgreement, User
+from panah.accounts.models import Membership, Organisation, SharingAgreement, User, UserSession
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,6 +14,24 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    readonly_fields = ["must_change_password", "deactivated_on"]
+    # Temporary passwords and deactivation go through the account pages, which audit them.
+    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ["must_change_password", "deactivated_on"]}))
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Read-only: sessions are ended from the account pages, which remove them from the session store."""
+
+    list_display = ["user", "ip_address", "created_at", "last_seen_at"]
+    search_fields = ["user__username", "ip_address"]
+    readonly_fields = ["session_key", "user", "ip_address", "user_agent", "created_at", "last_seen_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Organisation)

@@ -33,6 +33,11 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes from their memberships."""
 
+    # Set when an administrator gives a temporary password: the next sign-in must choose a new one.
+    must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
+    # The day of the last deactivation: reactivation may restore the memberships that ended that day.
+    deactivated_on = models.DateField(_("deactivated on"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("user")
 
@@ -102,3 +107,24 @@ class SharingAgreement(models.Model):
     def clean(self) -> None:
         if self.provider_id and self.provider_id == self.recipient_id:
             raise ValidationError(_("An organisation cannot share data with itself."))
+
+
+class UserSession(models.Model):
+    """One signed-in browser session, to show a user where they are signed in and to end it.
+
+    Written on sign-in, refreshed by AccountMiddleware at most once a minute, removed on sign-out or
+    when the session is ended; the session itself lives in Django's session store."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        verbose_name = _("signed-in session")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip_address or '?'} · {self.last_seen_at:%Y-%m-%d %H:%M}"

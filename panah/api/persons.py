@@ -132,9 +132,11 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
         persons = sorted(queryset, key=lambda p: order[p.pk])
         following = None
     else:
+        # A registration number is the id it was made from (PN-<id>-<check digit>), so pages follow
+        # the id: a regional scope then reads its (region, organisation, id) index in order.
         if filters.after:
-            queryset = queryset.filter(registration_number__gt=filters.after)
-        persons = list(queryset.order_by("registration_number")[: filters.limit + 1])
+            queryset = queryset.filter(pk__gt=int(filters.after.split("-")[1]))
+        persons = list(queryset.order_by("pk")[: filters.limit + 1])
         following = persons[filters.limit - 1].registration_number if len(persons) > filters.limit else None
         persons = persons[: filters.limit]
     record_person_reads(by=request.user, persons=persons, summary="listed through the API")

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from panah.accounts.otp import second_factor_missing
 from panah.api.models import ApiToken
 from panah.api.tokens import issue_token, revoke_token
 
@@ -26,6 +27,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "revoke" in request.POST:
         token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user=request.user)
         revoke_token(by=request.user, token=token)
+    elif request.method == "POST" and second_factor_missing(request):
+        # A token carries no second factor: it is issued only from a session that passed it.
+        return redirect("accounts:otp_verify")
     elif request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from panah.ops.health import readiness
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -10,7 +12,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. It touches nothing else, so a database outage does not restart it."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness, for the load balancer and the operator: 200 when the database answers and every
+    migration is applied, 503 with what is wrong otherwise. No sign-in, no personal data."""
+    state = readiness()
+    body = {"status": "ready" if state["ready"] else "unavailable", "checks": state["checks"]}
+    response = JsonResponse(body, status=200 if state["ready"] else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

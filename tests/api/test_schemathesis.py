@@ -66,6 +66,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         "PANAH_DEBUG": "0",
         "PANAH_TESTING": "0",
         "PANAH_SECRET_KEY": "api-fuzz-only",
+        "PANAH_HTTPS": "0",  # plain HTTP on loopback: no redirect to https
         "PANAH_API_RATE": "1000000/min",  # the fuzzer is one client sending thousands of requests
         "PANAH_VAR_DIR": str(tmp_path),
     }

@@ -113,38 +113,43 @@ def _kill_when(process: subprocess.Popen[str], ready: Any, delay: float) -> bool
     return True
 
 
-def test_an_import_killed_midway_leaves_no_person_of_the_file_and_completes_when_run_again(scratch, tmp_path):
+def _person_file(path: Path, prefix: str, count: int) -> Path:
     rows = [
-        [f"F-{i}", FAMILY[i % 8], GIVEN[i % 10], "", "MF"[i % 2], f"{1 + i % 28:02d}.{1 + i % 12:02d}.{1950 + i % 60}",
-         "Афганистан", "г. Алматы", f"P{7000000 + i}", "беженец", "01.02.2020"]
-        for i in range(3000)
+        [f"{prefix}-{i}", FAMILY[i % 8], GIVEN[i % 10], "", "MF"[i % 2], f"{1 + i % 28:02d}.{1 + i % 12:02d}.{1950 + i % 60}",
+         "Афганистан", "г. Алматы", f"{prefix}{7000000 + i}", "беженец", "01.02.2020"]
+        for i in range(count)
     ]  # fmt: skip
-    path = tmp_path / "persons.csv"
     path.write_bytes(csv_bytes(RU_HEADER, rows, delimiter=";"))
-    before = scratch.scalar("SELECT count(*) FROM registry_person")
-    runs = scratch.scalar("SELECT count(*) FROM imports_importrun")
-    rng = random.Random(7)
-    killed = 0
-    for _attempt in range(KILL_ATTEMPTS):
-        process = scratch.start("import", str(path), "--org", "mlsp")
-        # Kill once the run exists (its file read and checking under way), at a random moment after.
-        started = lambda runs=runs: scratch.scalar("SELECT count(*) FROM imports_importrun") > runs  # noqa: E731
-        killed += _kill_when(process, started, rng.uniform(0.2, 2.5))
+    return path
+
+
+def test_an_import_killed_midway_leaves_no_person_of_the_file_and_completes_when_run_again(scratch, tmp_path):
+    rows = 5000
+    killed_midway: list[Path] = []
+    # Each attempt a file of its own, killed ever later after its run appears: early in the check,
+    # later in the writing; an attempt that finished first proves atomicity of nothing, but harms none.
+    for attempt, delay in enumerate((0.05, 0.3, 0.8, 1.5, 2.5)):
+        path = _person_file(tmp_path / f"persons-{attempt}.csv", f"K{attempt}", rows)
+        before = scratch.scalar("SELECT count(*) FROM registry_person")
         runs = scratch.scalar("SELECT count(*) FROM imports_importrun")
+        process = scratch.start("import", str(path), "--org", "mlsp")
+        started = lambda runs=runs: scratch.scalar("SELECT count(*) FROM imports_importrun") > runs  # noqa: E731
+        killed = _kill_when(process, started, delay)
         persons = scratch.scalar("SELECT count(*) FROM registry_person")
-        assert persons in (before, before + len(rows)), f"half an import: {persons - before} of {len(rows)}"
+        assert persons in (before, before + rows), f"half an import: {persons - before} of {rows}"
         for table in ("registry_personname", "registry_document", "status_statusevent", "imports_importedrow"):
             orphans = scratch.scalar(
                 f"SELECT count(*) FROM {table} t LEFT JOIN registry_person p ON p.id = t.person_id WHERE p.id IS NULL"  # noqa: S608 (fixed names)
             )
             assert orphans == 0, table
-        if persons == before + len(rows):
-            break
-    assert killed >= 1, "no import was killed midway: the test proved nothing"
-    scratch.run("import", str(path), "--org", "mlsp")
-    scratch.run("import", str(path), "--org", "mlsp")  # and again: nothing new
-    assert scratch.scalar("SELECT count(*) FROM registry_person") == before + len(rows)
-    assert scratch.scalar("SELECT count(*) FROM imports_importedrow") == len(rows)
+        if killed and persons == before:
+            killed_midway.append(path)
+    assert killed_midway, "no import was killed midway: the test proved nothing"
+    # The killed file, sent again, is imported whole, and once.
+    before = scratch.scalar("SELECT count(*) FROM registry_person")
+    scratch.run("import", str(killed_midway[-1]), "--org", "mlsp")
+    scratch.run("import", str(killed_midway[-1]), "--org", "mlsp")
+    assert scratch.scalar("SELECT count(*) FROM registry_person") == before + rows
 
 
 MERGES = """

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from panah.accounts.models import UserSession
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.cases.models import BirthObstacle, Case, Referral
@@ -19,6 +20,7 @@ from panah.imports.models import ImportRun
 from panah.jobs.models import Job
 from panah.knowledge.models import SharedInformation, Training
 from panah.matching.models import CandidatePair, Merge
+from panah.privacy.services import record_request
 from panah.status.services import record_status_event
 from tests.factories import region
 from tests.factories.cases import child, consent
@@ -48,7 +50,12 @@ def objects(cast):
         )
         case = open_case(by=cast.sysadmin, person=person, kind="documentation", opened_on=today)
         task = add_task(by=cast.sysadmin, case=case, title="Collect the birth certificate")
-        baby = child(born=today - dt.timedelta(days=40), organisation=cast.state, region=region("KZ-75"), name=("Aisha", "Husseini"))
+        baby = child(
+            born=today - dt.timedelta(days=40),
+            organisation=cast.state,
+            region=region("KZ-75"),
+            name=("Aisha", "Husseini"),
+        )
         birth = open_case(by=cast.sysadmin, person=baby, kind="birth_registration", opened_on=today)
         obstacle = BirthObstacle.objects.create(case=birth, kind="other", found_on=today, recorded_by=cast.sysadmin)
         project = PartnerProjectFactory(organisation=cast.unhcr, regions=["KZ-75"])
@@ -70,6 +77,11 @@ def objects(cast):
             created_by=cast.sysadmin,
         )  # fmt: skip
         job = Job.objects.create(kind=Job.Kind.IMPORT_PERSONS, requested_by=cast.officer_b)
+        request = record_request(
+            by=cast.sysadmin, person=person, kind="erasure", received_on=today, channel="in_person",
+            identity_checked=True, identity_evidence="passport seen",
+        )  # fmt: skip
+        session = UserSession.objects.create(session_key="k" * 32, user=cast.officer_b)
         run = ImportRun.objects.create(
             organisation=cast.state, requested_by=cast.officer_b, file_name="b.csv", file_hash="0", content=b"x",
             state=ImportRun.State.VALIDATED, dry_run=True, report={"columns": [["Имя", "given_name"]]},
@@ -115,6 +127,16 @@ def objects(cast):
         "imports:columns": {"pk": str(run.pk)},
         "imports:import_now": {"pk": str(run.pk)},
         "exports:subject_access": {"number": number},
+        "privacy:request_new": {"number": number},
+        "privacy:request": {"pk": str(request.pk)},
+        "privacy:anonymise": {"pk": str(request.pk)},
+        # Another user's account (officer_b): only their own or an administrator's business.
+        "accounts:user_detail": {"pk": str(cast.officer_b.pk)},
+        "accounts:user_password": {"pk": str(cast.officer_b.pk)},
+        "accounts:user_deactivate": {"pk": str(cast.officer_b.pk)},
+        "accounts:user_reactivate": {"pk": str(cast.officer_b.pk)},
+        "accounts:user_end_session": {"pk": str(cast.officer_b.pk), "session_pk": str(session.pk)},
+        "accounts:end_own_session": {"pk": str(session.pk)},
         "api:get_person": {"number": number},
         "api:status_events": {"number": number},
         "api:status": {"number": number},

@@ -19,12 +19,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
+            # Work the previous server left running when it stopped will never finish: say so.
+            from panah.jobs.services import fail_interrupted
+
+            if interrupted := fail_interrupted():
+                self.stdout.write(f"Marked {interrupted} interrupted jobs and imports as failed.")
             worker = [sys.executable, "-m", "panah.cli", "db_worker", "--queue-name", "*"]
             children.append(subprocess.Popen(worker))  # noqa: S603  (our own interpreter, fixed arguments)
         web = [
             sys.executable, "-m", "gunicorn", "panah.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
-            "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
+            "--threads", "4", "--graceful-timeout", "10",
+            # No gunicorn access log: it writes query strings (a search for a name puts the name there).
+            # Panah logs each request itself, path only (panah/ops/logs.py).
             # A search in Arabic script is 6 bytes a letter once percent-encoded: allow the longest line.
             "--limit-request-line", "8190",
         ]  # fmt: skip

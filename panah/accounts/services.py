@@ -1,0 +1,229 @@
+"""Changes to user accounts: temporary passwords, deactivation and reactivation, signed-in sessions.
+
+Each function lists its side effects. Authorisation (who administers whom) is the caller's check with
+`selectors.get_user_for_admin`; these functions re-check it, so a command or a task cannot skip it.
+Audit entries never contain a password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from panah.accounts.models import Membership, User, UserSession
+from panah.accounts.selectors import users_for_admin
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
+
+# Writing "last seen" on every request would write once per page; once a minute tells enough.
+SEEN_EVERY = dt.timedelta(minutes=1)
+SESSION_SEEN = "panah_seen"  # in the session: [its key, when the row was last written (epoch seconds)]
+
+
+def _check_administers(by: Any, user: User) -> None:
+    if not users_for_admin(by).filter(pk=user.pk).exists():
+        raise PermissionDenied("not an administrator of this user")
+
+
+@transaction.atomic
+def set_temporary_password(*, by: Any, user: User, password: str) -> User:
+    """Give `user` a temporary password that must be changed at the next sign-in.
+    Side effects: the password hash and the must-change flag; every session of the user ended (their
+    rows in the session store and UserSession); one audit entry (without the password)."""
+    _check_administers(by, user)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    ended = _end_sessions(UserSession.objects.filter(user=user))
+    record(
+        by=by,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        summary=f"set a temporary password for {user.get_username()}; ended {ended} session(s)",
+    )
+    return user
+
+
+@transaction.atomic
+def change_own_password(*, user: User, password: str, request: HttpRequest | None = None) -> User:
+    """The user chooses a new password (validated by the caller's form).
+    Side effects: the password hash, the must-change flag cleared, the user's other sessions ended
+    (this one is kept, under a new key), one audit entry."""
+    from django.contrib.auth import update_session_auth_hash
+
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    current = request.session.session_key if request is not None else None
+    ended = _end_sessions(UserSession.objects.filter(user=user).exclude(session_key=current or ""))
+    if request is not None:
+        update_session_auth_hash(request, user)
+    record(
+        by=user,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        summary=f"changed their password; ended {ended} other session(s)",
+    )
+    return user
+
+
+@transaction.atomic
+def deactivate_user(*, by: Any, user: User, reason: str = "") -> User:
+    """Stop `user` from signing in or acting, keeping everything they did.
+    Side effects: is_active False and the day noted; every active membership ended today (one that
+    would only start later is ended the day it starts, so it never takes effect); every usable API
+    token revoked; every session ended; one audit entry. Persons they registered and audit entries
+    naming them stay as they are."""
+    from panah.api.models import ApiToken
+
+    _check_administers(by, user)
+    if not user.is_active:
+        return user
+    today = timezone.localdate()
+    now = timezone.now()
+    ended_memberships = []
+    for membership in Membership.objects.select_for_update().filter(user=user).exclude(valid_to__lte=today):
+        # A period cannot be empty (membership_valid_period): a membership starting today or later is
+        # closed on the day after it starts. The user is inactive, so it gives no access.
+        membership.valid_to = max(today, membership.valid_from + dt.timedelta(days=1))
+        membership.save(update_fields=["valid_to"])
+        ended_memberships.append(membership.pk)
+    revoked = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("prefix", flat=True))
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    ended = _end_sessions(UserSession.objects.filter(user=user))
+    user.is_active = False
+    user.deactivated_on = today
+    user.save(update_fields=["is_active", "deactivated_on"])
+    record(
+        by=by,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        summary=f"deactivated {user.get_username()}" + (f": {reason}" if reason else ""),
+        changes={
+            "is_active": [True, False],
+            "memberships_ended": ended_memberships,
+            "api_tokens_revoked": revoked,
+            "sessions_ended": ended,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def reactivate_user(*, by: Any, user: User, restore_memberships: bool = True) -> User:
+    """Let a deactivated user sign in again.
+    Side effects: is_active True; with `restore_memberships`, the memberships that ended on the day
+    of deactivation are open again (those of organisations `by` administers, or all for a system
+    administrator); one audit entry. Revoked API tokens stay revoked."""
+    from panah.accounts.selectors import administered_organisation_ids, is_system_admin
+
+    _check_administers(by, user)
+    if user.is_active:
+        return user
+    restored: list[int] = []
+    if restore_memberships and user.deactivated_on:
+        memberships = Membership.objects.filter(user=user, valid_to__gte=user.deactivated_on)
+        if not is_system_admin(by):
+            memberships = memberships.filter(organisation_id__in=administered_organisation_ids(by))
+        restored = list(memberships.values_list("pk", flat=True))
+        Membership.objects.filter(pk__in=restored).update(valid_to=None)
+    user.is_active = True
+    user.deactivated_on = None
+    user.save(update_fields=["is_active", "deactivated_on"])
+    record(
+        by=by,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        summary=f"reactivated {user.get_username()}",
+        changes={"is_active": [False, True], "memberships_restored": restored},
+    )
+    return user
+
+
+# Signed-in sessions
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _user_agent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def note_session(request: HttpRequest, user: Any) -> None:
+    """Create or refresh the row of this request's session, at most once a minute.
+    Side effects: one UserSession row written (and the row of the key this session had before a key
+    change removed), a timestamp in the session."""
+    session = request.session
+    key = session.session_key
+    if not key:
+        return
+    now = timezone.now()
+    seen = session.get(SESSION_SEEN)
+    if seen and seen[0] == key and now.timestamp() - seen[1] < SEEN_EVERY.total_seconds():
+        return
+    if seen and seen[0] != key:
+        UserSession.objects.filter(session_key=seen[0], user=user).delete()
+    updated = UserSession.objects.filter(session_key=key, user=user).update(
+        last_seen_at=now, ip_address=_client_ip(request)
+    )
+    if not updated:
+        UserSession.objects.filter(session_key=key).delete()  # a key is one user's at a time
+        UserSession.objects.create(
+            session_key=key,
+            user=user,
+            ip_address=_client_ip(request),
+            user_agent=_user_agent(request),
+            created_at=now,
+            last_seen_at=now,
+        )
+    session[SESSION_SEEN] = [key, now.timestamp()]
+
+
+def forget_session(request: HttpRequest) -> None:
+    """On sign-out: the session's row goes. Side effects: at most one UserSession row deleted."""
+    key = getattr(request, "session", None) and request.session.session_key
+    if key:
+        UserSession.objects.filter(session_key=key).delete()
+
+
+def active_sessions(user: Any) -> Any:
+    """The user's sessions seen within the idle timeout, most recent first."""
+    since = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return UserSession.objects.filter(user=user, last_seen_at__gt=since)
+
+
+@transaction.atomic
+def end_session(*, by: Any, session: UserSession) -> None:
+    """Sign the session out wherever it is. `by` is its user or one of their administrators.
+    Side effects: the session deleted from the session store, its row deleted, one audit entry."""
+    if by.pk != session.user_id:
+        _check_administers(by, session.user)
+    _end_sessions(UserSession.objects.filter(pk=session.pk))
+    whose = "their own" if by.pk == session.user_id else f"{session.user.get_username()}'s"
+    record(
+        by=by,
+        action=AuditEntry.Action.LOGOUT,
+        obj=session.user,
+        summary=f"ended {whose} session from {session.ip_address or 'an unknown address'}",
+    )
+
+
+def _end_sessions(sessions: Any) -> int:
+    """Delete each session from the session store (whatever its engine) and its row; the count."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(sessions.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)

@@ -1,0 +1,174 @@
+"""Pages for data protection: the data-subject requests register, erasure, agreements and retention.
+
+Thin: each reads through the request's view scope (404 alike for "no such" and "not yours") and calls
+one service; the services check the role for the action."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from panah.accounts.models import Organisation
+from panah.accounts.roles import Action
+from panah.accounts.scope import organisation_scope, scope_for
+from panah.privacy import services
+from panah.privacy.forms import AgreementForm, AnonymiseForm, OutcomeForm, RefusalForm, SubjectRequestForm
+from panah.privacy.models import RequestKind, RetentionRule, SubjectRequest
+from panah.registry.selectors import get_person
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Every data-subject request about the persons the user may see, the most urgent first."""
+    number = request.GET.get("number", "").strip().upper()
+    if number:
+        return redirect("privacy:request_new", number=number)
+    rows = list(SubjectRequest.objects.select_related("person", "handled_by").order_by("closed_on", "due_on", "id"))
+    context = {
+        "rows": rows,
+        "today": timezone.localdate(),
+        "may_manage_agreements": services.may_manage_agreements(request.user),
+    }
+    return render(request, "privacy/requests.html", context)
+
+
+@login_required
+def request_new(request: HttpRequest, number: str) -> HttpResponse:
+    person = get_person(number)
+    if not scope_for(request.user, Action.CHANGE_PERSON).allows(person):
+        raise PermissionDenied(_("Your role does not allow recording requests for this person."))
+    form = SubjectRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.record_request(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The request is recorded."))
+            return redirect("privacy:request", pk=created.pk)
+    return render(request, "privacy/request_new.html", {"form": form, "person": person})
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subject_request = get_object_or_404(SubjectRequest.objects.select_related("person", "received_by"), pk=pk)
+    outcome_form = OutcomeForm(request.POST if request.POST.get("action") == "complete" else None)
+    refusal_form = RefusalForm(request.POST if request.POST.get("action") == "refuse" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.start_request(by=request.user, request=subject_request)
+                return redirect("privacy:request", pk=pk)
+            if action == "complete" and outcome_form.is_valid():
+                services.complete_request(by=request.user, request=subject_request, **outcome_form.cleaned_data)
+                return redirect("privacy:request", pk=pk)
+            if action == "refuse" and refusal_form.is_valid():
+                services.refuse_request(by=request.user, request=subject_request, **refusal_form.cleaned_data)
+                return redirect("privacy:request", pk=pk)
+        except ValidationError as error:
+            _add_errors(outcome_form if action == "complete" else refusal_form, error)
+    person = subject_request.person
+    context = {
+        "item": subject_request,
+        "person": person,
+        "today": timezone.localdate(),
+        "may_decide": services.may_decide(request.user, subject_request),
+        "may_work": scope_for(request.user, Action.CHANGE_PERSON).allows(person),
+        "blockers": services.anonymisation_blockers(person) if subject_request.kind == RequestKind.ERASURE else [],
+        "outcome_form": outcome_form,
+        "refusal_form": refusal_form,
+    }
+    return render(request, "privacy/request.html", context)
+
+
+@login_required
+def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of an erasure: the number typed again, and a reason."""
+    subject_request = get_object_or_404(
+        SubjectRequest.objects.select_related("person"), pk=pk, kind=RequestKind.ERASURE
+    )
+    person = subject_request.person
+    if not scope_for(request.user, Action.EXPORT_PERSONS).allows(person):
+        raise PermissionDenied(_("Your role does not allow deciding erasure requests."))
+    form = AnonymiseForm(request.POST or None, expected=person.registration_number or "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anonymise_person(
+                by=request.user, person=person, request=subject_request, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The person's personal data are erased."))
+            return redirect("privacy:request", pk=pk)
+    context = {
+        "item": subject_request,
+        "person": person,
+        "form": form,
+        "blockers": services.anonymisation_blockers(person),
+    }
+    return render(request, "privacy/anonymise.html", context)
+
+
+def _agreement_rows(user: Any) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    warning = int(getattr(settings, "PANAH_AGREEMENT_WARNING_DAYS", 60))
+    rows = []
+    for agreement in services.agreements_for_user(user):
+        ends = agreement.valid_to
+        active = agreement.valid_from <= today and (ends is None or ends > today)
+        rows.append(
+            {
+                "agreement": agreement,
+                "active": active,
+                "expired": ends is not None and ends <= today,
+                "expiring": active and ends is not None and (ends - today).days <= warning,
+                "no_end": ends is None,
+            }
+        )
+    return rows
+
+
+@login_required
+def agreements(request: HttpRequest) -> HttpResponse:
+    """Data-sharing agreements with their scope, purpose and expiry; administrators record new ones."""
+    if not services.may_manage_agreements(request.user):
+        raise PermissionDenied(_("Only administrators see the data-sharing agreements."))
+    scope = organisation_scope(request.user, Action.MANAGE_USERS)
+    providers = Organisation.objects.filter(is_active=True)
+    if not scope.everything:
+        providers = providers.filter(pk__in=sorted(set().union(*(g.organisation_ids for g in scope.grants))))
+    form = AgreementForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_agreement(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agreement is recorded."))
+            return redirect("privacy:agreements")
+    return render(request, "privacy/agreements.html", {"rows": _agreement_rows(request.user), "form": form})
+
+
+@login_required
+def retention_rules(request: HttpRequest) -> HttpResponse:
+    """The retention rules, every version, with what is unconfirmed marked."""
+    if not services.may_manage_agreements(request.user):
+        raise PermissionDenied(_("Only administrators see the retention rules."))
+    return render(request, "privacy/retention.html", {"rules": RetentionRule.objects.all()})
