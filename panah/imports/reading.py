@@ -22,6 +22,10 @@ from django.utils.translation import gettext as _
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "vertical bar (|)"}
 XLSX_MAGIC = b"PK\x03\x04"
+# Hostile or mistaken files: a workbook may unpack to at most this much (a person file of 500,000
+# rows unpacks to about 150 MB; a zip bomb to gigabytes), and a file holds at most this many rows.
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_ROWS = 500_000
 
 
 class Unreadable(ValueError):
@@ -77,6 +81,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
         line = 1
         for values in reader:
             table.rows.append((line, [v.strip() for v in values]))
+            _check_rows(table)
             line = reader.line_num + 1
     except csv.Error as error:
         raise Unreadable(
@@ -86,9 +91,28 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return table
 
 
+def _check_rows(table: Table) -> None:
+    if len(table.rows) > MAX_ROWS:
+        raise Unreadable(
+            _("The file has more than %(rows)s rows: split it into several files.") % {"rows": f"{MAX_ROWS:,}"}
+        )
+
+
 def _read_xlsx(data: bytes) -> Table:
+    # openpyxl parses the workbook's XML with defusedxml (a dependency for that reason): entity
+    # expansion ("billion laughs") and external entities are refused, and land in the except below.
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as error:
+        raise Unreadable(_("The file is not a readable XLSX workbook.")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Unreadable(
+            _("The workbook unpacks to %(size)s MB, more than a person file can hold: split it into several files.")
+            % {"size": f"{unpacked // 2**20:,}"}
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
@@ -97,9 +121,15 @@ def _read_xlsx(data: bytes) -> Table:
         if not workbook.worksheets:
             raise Unreadable(_("The workbook has no sheet."))
         table = Table(format="xlsx", encoding="xlsx")
+        # The sheet is parsed while its rows are read (read-only mode): its XML errors surface here.
         for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             table.rows.append((number, [cell_text(v) for v in values]))
+            _check_rows(table)
         return table
+    except Unreadable:
+        raise
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError) as error:
+        raise Unreadable(_("The file is not a readable XLSX workbook.")) from error
     finally:
         workbook.close()
 

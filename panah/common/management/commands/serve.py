@@ -30,6 +30,9 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "panah.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
             "--threads", "4", "--graceful-timeout", "10",
+            # Keep an idle connection longer than a person reads a page (1-3 s), or the next click can
+            # race the server closing it ("connection reset"); gunicorn's default is 2 s.
+            "--keep-alive", "5",
             # No gunicorn access log: it writes query strings (a search for a name puts the name there).
             # Panah logs each request itself, path only (panah/ops/logs.py).
             # A search in Arabic script is 6 bytes a letter once percent-encoded: allow the longest line.
