@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # First, so its one log line per request covers every other middleware and the final status.
     "panah.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in a URL is refused before any view reads it (panah/common/middleware.py).
+    "panah.common.middleware.RefuseNulMiddleware",
     # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

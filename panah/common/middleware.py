@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from panah.audit.services import reset_audit_context, set_audit_context
 
@@ -18,3 +18,23 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_audit_context(token)
+
+
+class RefuseNulMiddleware:
+    """Refuses (400) a URL whose path or query string holds a NUL character.
+
+    No text a person types holds one, no text column can store one (PostgreSQL refuses it), and a
+    view reading `request.GET` directly would pass it on: refused here once for every page. Forms
+    refuse NUL in their fields themselves, and the API in its schemas."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query.lower() or "\x00" in query:
+            message = "A NUL character is not allowed in a URL."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": []}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """Every data-subject request about the persons the user may see, the most urgent first."""
     number = request.GET.get("number", "").strip().upper()
     if number:
-        return redirect("privacy:request_new", number=number)
+        try:  # a number typed with a slash (or worse) has no page: it is simply not found
+            return redirect("privacy:request_new", number=number)
+        except NoReverseMatch:
+            raise Http404 from None
     rows = list(SubjectRequest.objects.select_related("person", "handled_by").order_by("closed_on", "due_on", "id"))
     context = {
         "rows": rows,
