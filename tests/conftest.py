@@ -36,6 +36,14 @@ REGION_A = "KZ-55"  # Pavlodar region
 REGION_B = "KZ-75"  # Almaty city
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    # Stable sort: browser tests next to last, tests marked "last" (a PostgreSQL restart) last, every
+    # other test keeps its place.
+    items.sort(
+        key=lambda item: (item.get_closest_marker("last") is not None, item.get_closest_marker("browser") is not None)
+    )
+
+
 def pytest_sessionstart(session: Any) -> None:
     # Under CI a suite that silently ran on SQLite twice would prove nothing about PostgreSQL.
     if os.environ.get("PANAH_REQUIRE_POSTGRES") and "postgres" not in os.environ.get("DATABASE_URL", ""):

@@ -29,11 +29,6 @@ ARTIFACTS = Path("test-artifacts") / "browser"
 FAILED = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Stable sort: browser tests last, every other test keeps its place.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     # Lets `new_page` know whether the test failed, to keep a screenshot of where it stopped.

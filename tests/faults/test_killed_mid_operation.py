@@ -7,86 +7,22 @@ server or an out-of-memory kill would end them) on a scratch database of its own
 suite runs on, so a kill never reaches the suite's own connection. The state is read with plain SQL
 from outside."""
 
-import os
 import random
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 
+from tests.faults.scratch import Scratch
 from tests.imports.files import RU_HEADER, csv_bytes
 
 KILL_ATTEMPTS = 4
 FAMILY = ["Ахмади", "Рахими", "Карими", "Хусейни", "Насири", "Юсуфи", "Садати", "Хашими"]
 GIVEN = ["Али", "Мариам", "Хамид", "Зарина", "Карим", "Фатима", "Омид", "Лейла", "Джавад", "Сара"]
-
-
-class Scratch:
-    """A database of the test's own and a way to run `panah` against it and to query it."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        url = os.environ.get("DATABASE_URL", "")
-        self.postgres = url.startswith("postgres")
-        if self.postgres:
-            parts = urlsplit(url)
-            self.name = f"{parts.path.lstrip('/') or 'test'}_faults"
-            self.maintenance = urlunsplit(parts._replace(path="/postgres"))
-            with psycopg.connect(self.maintenance, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                connection.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-        else:
-            self.path = tmp_path / "faults.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": self.url,
-            "PANAH_TESTING": "1",
-            "PANAH_VAR_DIR": str(tmp_path),
-            "PANAH_LOG_LEVEL": "WARNING",
-        }
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "panah.cli", *args]
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(self.command(*args), env=self.env, capture_output=True, text=True, timeout=600)  # noqa: S603
-        if check:
-            assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-        return done
-
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            self.command(*args),
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        """`sql` with %s placeholders, on either engine."""
-        if self.postgres:
-            with psycopg.connect(self.url) as connection:
-                return list(connection.execute(sql, params).fetchall())
-        with sqlite3.connect(self.path, timeout=30) as connection:
-            return list(connection.execute(sql.replace("%s", "?"), params).fetchall())
-
-    def scalar(self, sql: str, *params: Any) -> Any:
-        return self.query(sql, *params)[0][0]
-
-    def drop(self) -> None:
-        if self.postgres:
-            with psycopg.connect(self.maintenance, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
