@@ -42,6 +42,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 # Key rotation: the new key signs, the former ones are still accepted until removed.
 SECRET_KEY_FALLBACKS = env_list("PANAH_SECRET_KEY_FALLBACKS", "")
+# Keys that encrypt phone numbers and specific-need notes (panah/common/encryption.py): Fernet keys,
+# the first encrypts, all decrypt. Empty: derived from the secret key and its fallbacks.
+PANAH_FIELD_KEYS = env_list("PANAH_FIELD_KEYS", "")
 
 ALLOWED_HOSTS = env_list("PANAH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 

@@ -44,7 +44,7 @@ def insert(model: type[models.Model], objects: Sequence[models.Model], *, with_p
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    adapters = [_adapter(f.get_internal_type()) for f in fields]
+    adapters = [_adapter(f) for f in fields]
     rows = [
         tuple(
             value if adapt is None or value is None else adapt(value)
@@ -72,7 +72,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         rows = [(*row, *fixed, *(f.get_default() for f in varying)) for row in rows]
     elif fixed:
         rows = [(*row, *fixed) for row in rows]
-    adapters = [_adapter(f.get_internal_type()) for f in fields]
+    adapters = [_adapter(f) for f in fields]
     if any(a is not None for a in adapters):
         rows = [
             tuple(
@@ -97,7 +97,12 @@ def _write(model: type[models.Model], fields: Sequence[models.Field], rows: Sequ
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - names from the model
 
 
-def _adapter(kind: str) -> Callable[[Any], Any] | None:
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
+    from panah.common.encryption import EncryptedTextField
+
+    if isinstance(field, EncryptedTextField):
+        return field.get_prep_value  # written encrypted, as save() would
+    kind = field.get_internal_type()
     if kind == "JSONField":
         return json.dumps
     if connection.vendor == "sqlite" and kind == "DateTimeField":

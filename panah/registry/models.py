@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.scope import ScopedManager
+from panah.common.encryption import EncryptedTextField
 
 
 class Sex(models.TextChoices):
@@ -370,7 +371,7 @@ class Address(models.Model):
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     locality = models.CharField(_("locality"), max_length=120, blank=True)
     line = models.CharField(_("address"), max_length=300, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=40, blank=True)  # encrypted at rest
     valid_from = models.DateField(_("lives here since"))
     valid_to = models.DateField(_("lived here until"), null=True, blank=True)
 
@@ -427,7 +428,7 @@ class SpecificNeed(models.Model):
     identified_on = models.DateField(_("identified on"))
     identified_by = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(_("no longer applies from"), null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    note = EncryptedTextField(max_length=300, blank=True)  # encrypted at rest
 
     objects = ScopedManager()
 
