@@ -112,7 +112,9 @@ print("JSON" + json.dumps(out))
 def server_env(args: argparse.Namespace) -> dict[str, str]:
     return {
         "DATABASE_URL": f"{args.pg_server.rstrip('/')}/{loader.PG_DATABASE}",
-        "PANAH_SECRET_KEY": "load-test-only-" + "x" * 40,
+        # The key of testing mode, in which bench/registry.py and bench/api.py load and read the same
+        # database: the keys that encrypt phones are derived from it (panah/common/encryption.py).
+        "PANAH_SECRET_KEY": "insecure-development-key-never-use-in-production",
         "PANAH_DEBUG": "0",
         "PANAH_TESTING": "0",
         "PANAH_SECURE_COOKIES": "0",  # plain HTTP on loopback

@@ -79,14 +79,19 @@ def test_the_application_recovers_by_itself_after_postgresql_restarts_under_load
         pytest.fail("PostgreSQL is not managed by pg_ctlcluster here: cannot restart it")
     connections.close_all()
     scratch = Scratch(tmp_path)
+    # Production settings for every command and the server alike: one secret key, from which the
+    # keys that encrypt phones are derived (data loaded under another key would not be readable).
+    scratch.env.update(
+        {"PANAH_TESTING": "0", "PANAH_DEBUG": "0", "PANAH_SECRET_KEY": "restart-test-" + "x" * 40,
+         "PANAH_HTTPS": "0", "PANAH_SECURE_COOKIES": "0", "PANAH_API_RATE": "1000000/min"}
+    )  # fmt: skip
     try:
         scratch.run("migrate", "--no-input", "-v0")
         scratch.run("collectstatic", "--no-input", "-v0")
         scratch.run("demo", "--persons", "200")
         token = scratch.run("api_token", "admin", "--name", "restart", "--days", "1").stdout.strip()
         port = _free_port()
-        env = {**scratch.env, "PANAH_TESTING": "0", "PANAH_DEBUG": "0", "PANAH_SECRET_KEY": "restart-test-" + "x" * 40,
-               "PANAH_HTTPS": "0", "PANAH_SECURE_COOKIES": "0", "PANAH_API_RATE": "1000000/min"}  # fmt: skip
+        env = scratch.env
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "panah.wsgi:application", "--bind", f"127.0.0.1:{port}",
              "--workers", "2", "--threads", "4"],
@@ -136,7 +141,9 @@ def test_the_application_recovers_by_itself_after_postgresql_restarts_under_load
         before = [ok for t, ok in results if t < restarted_at]
         after = [ok for t, ok in results if t > back_at + 5]  # five seconds to notice and reconnect
         during = [ok for t, ok in results if restarted_at <= t <= back_at + 5]
-        assert before and all(before), "requests failed before the restart"
+        assert before and all(before), (
+            f"requests failed before the restart: {(tmp_path / 'server.log').read_text()[-3000:]}"
+        )
         assert during, "no request was made while PostgreSQL restarted: the test proved nothing"
         assert len(after) > 20 and all(after), f"the application did not recover: {after.count(False)} failures"
         written = int(out.split("WRITTEN")[1].split()[0])
