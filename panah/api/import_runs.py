@@ -29,13 +29,9 @@ class UploadIn(Schema):
     skip_invalid: bool = False
 
 
-def _may_see(request: HttpRequest, run: ImportRun) -> bool:
-    return run.requested_by_id == request.user.pk or request.user.is_superuser
-
-
 def _run(request: HttpRequest, pk: int) -> ImportRun:
     run = get_object_or_404(ImportRun.objects.select_related("organisation", "job").defer("content"), pk=pk)
-    if not _may_see(request, run):
+    if not run.visible_to(request.user):
         raise Http404
     return run
 

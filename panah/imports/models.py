@@ -5,6 +5,8 @@ invalid rows), the report, and the outcome. `ImportedRow` remembers each `person
 has imported, so importing the same file, or the same rows again, creates nothing new.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,10 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.state != self.State.QUEUED
+
+    def visible_to(self, user: Any) -> bool:
+        """Who may see an import: whoever asked for it, and system administrators (as for jobs)."""
+        return self.requested_by_id == user.pk or user.is_superuser
 
 
 class ImportedRow(models.Model):

@@ -16,10 +16,6 @@ from panah.imports.services import import_checked, save_column_mapping, start_im
 from panah.imports.validate import Report
 
 
-def _may_see(user, run: ImportRun) -> bool:  # type: ignore[no-untyped-def]
-    return run.requested_by_id == user.pk or user.is_superuser
-
-
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     if not registering_organisations(request.user):
@@ -60,7 +56,7 @@ def household_form(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("organisation", "job").defer("content"), pk=pk)
-    if not _may_see(request.user, run):
+    if not run.visible_to(request.user):
         raise Http404
     report = Report.from_dict(run.report) if run.finished else None
     context = {"run": run, "report": report, "summary": summary_lines(report) if report else []}
@@ -71,7 +67,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_report(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
-    if not _may_see(request.user, run) or not run.finished:
+    if not run.visible_to(request.user) or not run.finished:
         raise Http404
     response = HttpResponse(
         to_xlsx(Report.from_dict(run.report)),
@@ -86,7 +82,7 @@ def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Say which person-file column each header of this file stands for; saved for the organisation's
     next files."""
     run = get_object_or_404(ImportRun.objects.select_related("organisation").defer("content"), pk=pk)
-    if not _may_see(request.user, run) or not run.finished:
+    if not run.visible_to(request.user) or not run.finished:
         raise Http404
     columns = run.report.get("columns") or []
     if not columns:
@@ -110,7 +106,7 @@ def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def import_now(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the file a dry run checked, without sending it again."""
     run = get_object_or_404(ImportRun.objects.select_related("organisation"), pk=pk)
-    if request.method != "POST" or not _may_see(request.user, run):
+    if request.method != "POST" or not run.visible_to(request.user):
         raise Http404
     try:
         new = import_checked(by=request.user, run=run, skip_invalid=bool(request.POST.get("skip_invalid")))
