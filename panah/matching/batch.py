@@ -24,11 +24,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import ngettext
+
 from panah.matching.comparisons import (
     BY_KEY,
     COLUMNS,
     Model,
     default_model,
+    levels_of,
     probability,
     reason_from_levels,
     vetoed,
@@ -287,21 +290,65 @@ def find_duplicates(
     report("scored candidate pairs", 0.9)
     gammas = {c.key: c.gammas for c in BY_KEY.values()}
     pairs: list[Pair] = []
+    features: dict[str, dict[str, Any]] = {}
     for row in _rows(predictions, backend):
         left, right = str(row["person_id_l"]), str(row["person_id_r"])
         levels = {key: gammas[key][int(row[f"gamma_{key}"])] for key in gammas}
-        if vetoed(levels) or float(row["match_probability"]) < threshold:
+        if vetoed(levels, model) or float(row["match_probability"]) < threshold:
             continue
         left_features, right_features = _sides(row)
         if left > right:
             left, right = right, left
             left_features, right_features = right_features, left_features
+        features.setdefault(left, left_features)
+        features.setdefault(right, right_features)
         reason = reason_from_levels(levels, left_features, right_features)
         pairs.append(Pair(left, right, round(float(row["match_probability"]), 6), reason))
     predictions.drop_table_from_database_and_remove_from_cache()
     pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
+    pairs += list(implied_pairs(pairs, features, model))
+    pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
     report(f"found {len(pairs):,} pairs", 1.0)
     return pairs
+
+
+# One person's records in one group at most: the offices that may register someone (a department or
+# two, UNHCR, a partner or two) rarely write more. A bigger group is a chain of look-alikes.
+MAX_GROUP = 6
+
+
+def implied_pairs(pairs: list[Pair], features: Mapping[str, Mapping[str, Any]], model: Model) -> Iterator[Pair]:
+    """The pairs that the judged pairs imply: if A is B and B is C, A is C, though A and C may share
+    little (each of B's records kept another part of the truth). Groups are joined from the best
+    pair down (`pairs` sorted by score), so an implied pair's score is that of the weakest link
+    between them; two groups are not joined beyond MAX_GROUP records; a pair that a veto refuses
+    (`comparisons.vetoed`: twins, a father and a son) is not implied."""
+    group: dict[str, list[str]] = {}
+    judged = {(p.left_id, p.right_id) for p in pairs}
+    for link in pairs:
+        first = group.setdefault(link.left_id, [link.left_id])
+        second = group.setdefault(link.right_id, [link.right_id])
+        if first is second or len(first) + len(second) > MAX_GROUP:
+            continue
+        for a in first:
+            for b in second:
+                left, right = min(a, b), max(a, b)
+                if (left, right) in judged:
+                    continue
+                levels = levels_of(features[left], features[right])
+                if vetoed(levels, model):
+                    continue
+                through = list(dict.fromkeys(x for x in (a, link.left_id, link.right_id, b) if x not in (left, right)))
+                linked = ngettext(
+                    "the same person through record %(records)s",
+                    "the same person through records %(records)s",
+                    len(through),
+                ) % {"records": ", ".join(through)}
+                reason = reason_from_levels(levels, features[left], features[right])
+                yield Pair(left, right, link.score, f"{linked}; {reason}")
+        first.extend(second)
+        for member in second:
+            group[member] = first
 
 
 def predict_weights(features: list[dict[str, Any]], model: Model | None = None, backend: Backend = "duckdb",

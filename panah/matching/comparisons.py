@@ -56,6 +56,29 @@ def _has_word(text: Any, word: Any) -> bool:
     return text is not None and word is not None and f" {word} " in f" {text} "
 
 
+def _compatible(code_a: Any, skel_a: Any, code_b: Any, skel_b: Any) -> bool:
+    """Two names that may be one name written with a slip: missing on one side, the same skeleton,
+    two letters apart, skeletons of three or more consonants one apart, or one a word of the other."""
+    if skel_a is None or skel_b is None:
+        return True
+    return (
+        skel_a == skel_b
+        or _within(code_a, code_b, 2)
+        or (min(len(skel_a), len(skel_b)) >= 3 and _within(skel_a, skel_b, 1))
+        or _has_word(skel_a, skel_b)
+        or _has_word(skel_b, skel_a)
+    )
+
+
+def _compatible_sql(code_a: str, skel_a: str, code_b: str, skel_b: str) -> str:
+    return (
+        f"({skel_a} IS NULL OR {skel_b} IS NULL OR {skel_a} = {skel_b} OR levenshtein({code_a}, {code_b}) <= 2"
+        f" OR (length({skel_a}) >= 3 AND length({skel_b}) >= 3 AND levenshtein({skel_a}, {skel_b}) <= 1)"
+        f" OR instr(' ' || {skel_a} || ' ', ' ' || {skel_b} || ' ') > 0"
+        f" OR instr(' ' || {skel_b} || ' ', ' ' || {skel_a} || ' ') > 0)"
+    )
+
+
 @dataclass(frozen=True)
 class Level:
     key: str
@@ -142,7 +165,25 @@ def _name(key: str, label: Any, code: str, skel: str, original: str, swap_skel: 
                 _("{left} / {right}: given and family name swapped"),
             )
         )
-    if swap_skel:
+    if swap_skel and key == "given":
+        w, wc = _side(swap_skel)[0], _side("family")[0]
+        wl, wr = f"{swap_skel}_l", f"{swap_skel}_r"
+        # One name crossed over and the other crossing pair compatible (missing, a typo or two, one
+        # word of several): the order was swapped with a slip. When the other pair is different, the
+        # given names differ (Muhammad Mohammadi / Nargis Mohammadi), and the twin veto must see it.
+        crossed.append(
+            Level(
+                "crossed",
+                f"({sl} = {wr} AND {_compatible_sql('family_l', wl, cr, sr)})"
+                f" OR ({wl} = {sr} AND {_compatible_sql(cl, sl, 'family_r', wr)})",
+                lambda a, b: (
+                    (_eq(s(a), w(b)) and _compatible(wc(a), w(a), c(b), s(b)))
+                    or (_eq(w(a), s(b)) and _compatible(c(a), s(a), wc(b), w(b)))
+                ),
+                _("{left} / {right}: written in the other name field"),
+            )
+        )
+    elif swap_skel:
         w = _side(swap_skel)[0]
         crossed.append(
             Level(
@@ -169,6 +210,15 @@ def _name(key: str, label: Any, code: str, skel: str, original: str, swap_skel: 
         _else(_("different ({left} / {right})")),
     ]
     return Comparison(key, label, tuple(levels), original=original, fallback=code)
+
+
+# Birth years this far apart, and not one mistyped digit (1971 / 1991), are a parent and a child,
+# not one person written twice: see `vetoed()`.
+GENERATION_YEARS = 12
+
+
+def _one_digit_apart(a: int, b: int) -> bool:
+    return Levenshtein.distance(str(a), str(b)) <= 1
 
 
 def _birth() -> Comparison:
@@ -209,6 +259,10 @@ def _birth() -> Comparison:
         ya, yb = get(a)[0], get(b)[0]
         return ya is not None and yb is not None and abs(ya - yb) <= 1
 
+    def generation(a: Features, b: Features) -> bool:
+        ya, yb = get(a)[0], get(b)[0]
+        return ya is not None and yb is not None and abs(ya - yb) >= GENERATION_YEARS and not _one_digit_apart(ya, yb)
+
     y, m, d = ("birth_year", "birth_month", "birth_day")
     same_year = f"{y}_l = {y}_r"
     not_jan1_l = f"NOT ({m}_l = 1 AND {d}_l = 1)"
@@ -228,6 +282,10 @@ def _birth() -> Comparison:
         Level("day_month", f"{m}_l = {m}_r AND {d}_l = {d}_r AND {not_jan1_l}", day_month,
               _("same day and month, different year ({left} / {right})")),
         Level("near", f"abs({y}_l - {y}_r) <= 1", near, _("born a year apart ({left} / {right})")),
+        Level("generation",
+              f"abs({y}_l - {y}_r) >= {GENERATION_YEARS}"
+              f" AND levenshtein(CAST({y}_l AS STRING), CAST({y}_r AS STRING)) > 1",
+              generation, _("born a generation apart ({left} / {right})")),
         _else(_("different ({left} / {right})")),
     )  # fmt: skip
     return Comparison("birth", _("birth date"), levels, original="birth_date")
@@ -421,6 +479,11 @@ class Model:
             parameters[comparison] = {level: (m[level] / total, mu[1]) for level, mu in levels.items()}
         return Model(prior=self.prior, parameters=parameters, notes={**self.notes, "m": "estimated on the file"})
 
+    @property
+    def vetoes(self) -> tuple[tuple[str, str], ...]:
+        """The VETO_LEVELS that hold for this model: those one person's records rarely reach."""
+        return tuple((c, lv) for c, lv in VETO_LEVELS if self.m_u(c, lv)[0] <= VETO_M)
+
     def m_u(self, comparison: str, level: str) -> tuple[float, float]:
         m, u = self.parameters.get(comparison, {}).get(level, (None, None))
         return max(m or self.FLOOR, self.FLOOR), max(u or self.FLOOR, self.FLOOR)
@@ -492,11 +555,12 @@ class Score:
     match_weight: float
     levels: dict[str, str]
     evidence: list[tuple[Promise | str, Promise | str]]
+    model: Model | None = None
 
     @property
     def vetoed(self) -> bool:
         """See `vetoed()`: the pair may look alike but is not judged the same person."""
-        return vetoed(self.levels)
+        return vetoed(self.levels, self.model)
 
     def judged_same(self, threshold: float = 0.9) -> bool:
         return self.probability >= threshold and not self.vetoed
@@ -567,15 +631,32 @@ def score_pair(left: Features, right: Features, model: Model | None = None) -> S
         weight += model.level_weight(comparison.key, level.key)
         if not level.is_null:
             evidence.append((comparison.label, _phrase(comparison, level, left, right)))
-    return Score(probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence)
+    return Score(probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence, model=model)
 
 
-def vetoed(levels: Mapping[str, str]) -> bool:
-    """Different given names (not swapped, not a variant, not a letter apart) without a common document:
-    twins and siblings share everything else (family, father, household, even the birth date), so the
-    model's weights, which take the comparisons as independent, would join them. Such a pair is never
-    judged the same person, whatever its probability."""
-    return levels.get("given") == "else" and levels.get("document") != "exact"
+# Documents that only the same person shares: the same number, or its digits in another order (a
+# typing slip). One character apart is not enough: a household's documents are often issued in sequence.
+SAME_DOCUMENT = frozenset({"exact", "transposed"})
+
+
+# The levels that veto a pair without a common document, unless the file's own duplicates show them
+# often (`Model.vetoes`):
+# - different given names (not swapped, not a variant, not a letter apart): twins and siblings share
+#   everything else (family, father, household, even the birth date);
+# - birth years a generation apart: a father and a son often share given, family and father's name
+#   and the household.
+# The model's weights take the comparisons as independent, so such a pair would add up to a match.
+VETO_LEVELS = (("given", "else"), ("birth", "generation"))
+# A veto holds while at most this share of one person's records reach its level (m): beyond it,
+# as on a file whose given names or birth dates were often replaced, it would refuse true pairs.
+VETO_M = 0.05
+
+
+def vetoed(levels: Mapping[str, str], model: Model | None = None) -> bool:
+    """Never judged the same person, whatever the probability: see VETO_LEVELS."""
+    if levels.get("document") in SAME_DOCUMENT:
+        return False
+    return any(levels.get(comparison) == level for comparison, level in (model or default_model()).vetoes)
 
 
 def reason_from_levels(levels: Mapping[str, str], left: Features, right: Features) -> str:

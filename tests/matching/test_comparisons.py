@@ -13,6 +13,7 @@ from panah.matching.comparisons import (
     levels_of,
     model_for_population,
     score_pair,
+    vetoed,
 )
 from panah.matching.normalise import prepare
 from tests.matching.data import crossscript
@@ -54,6 +55,41 @@ def test_twins_are_not_one_person():
     b = features(given_name="Zahra", family_name="Rahimi", patronymic="Hamid", birth_date="2012-03-04", sex="F",
                  household_id="H1", region="KZ-75", country_of_origin="AFG")  # fmt: skip
     assert not score_pair(a, b).judged_same()
+
+
+def test_a_father_and_a_son_of_the_same_names_are_not_one_person():
+    # Akmal, son of Akmal, in his father's household: every name agrees, the birth years a generation apart.
+    father = features(given_name="Akmal", family_name="Sobirov", patronymic="Akmalovich", birth_date="1973-11-23",
+                      sex="M", address="ул. Толе би 131, кв. 61", locality="Алматы", document_number="P 2163256")  # fmt: skip
+    son = features(given_name="Акмал", family_name="Собиров", patronymic="Акмалович", birth_date="2002-12-06",
+                   sex="M", address="ул. Толе би 131, кв. 61", locality="Алматы", document_number="P 8409067")  # fmt: skip
+    assert levels_of(father, son)["birth"] == "generation"
+    assert score_pair(father, son).vetoed and not score_pair(father, son).judged_same()
+    # The same document: one person whose birth date was written wrongly somewhere.
+    same_document = {**son, "document_number": father["document_number"]}
+    assert not score_pair(father, same_document).vetoed
+
+
+def test_one_name_crossed_over_with_the_other_different_is_another_given_name():
+    # Nargis Mohammadi, Muhammad Mohammadi's twin sister: her family name is his given name's root.
+    brother = features(given_name="Мухаммед", family_name="Мохаммади", birth_date="1976-07-05")
+    sister = features(given_name="نرگس", family_name="محمدی", birth_date="1976-07-05")
+    assert levels_of(brother, sister)["given"] == "else"
+    assert score_pair(brother, sister).vetoed
+    # Names swapped with a slip in one of them: still crossed over.
+    assert levels_of(features(given_name="Challenor", family_name="Nathqn"),
+                     features(given_name="Nathan", family_name="Challenor"))["given"] == "crossed"  # fmt: skip
+
+
+def test_vetoes_stand_down_on_a_file_whose_duplicates_often_reach_them():
+    """On a file where one person's records often carry another given name (m of given "else" above
+    VETO_M, as expectation maximisation measures on FEBRL 3), a different given name cannot refuse a pair."""
+    model = default_model()
+    assert model.vetoes == (("given", "else"), ("birth", "generation"))
+    measured = {"given": {"else": 0.17}, "birth": {"generation": 0.02}}
+    assert model.with_m(measured).vetoes == (("birth", "generation"),)
+    twins = {"given": "else", "family": "exact", "birth": "exact", "document": "else"}
+    assert vetoed(twins, model) and not vetoed(twins, model.with_m(measured))
 
 
 def test_swapped_given_and_family_names_are_recognised():
@@ -111,7 +147,10 @@ def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
         ({"birth_date": "1990-05-17"}, {"birth_date": "1990-08-18"}, "year"),
         ({"birth_date": "1990-05-17"}, {"birth_date": "1980-05-17"}, "day_month"),
         ({"birth_date": "1990-05-17"}, {"birth_date": "1991-08-18"}, "near"),
-        ({"birth_date": "1990"}, {"birth_date": "1960"}, "else"),
+        ({"birth_date": "1990"}, {"birth_date": "1960"}, "else"),  # one digit mistyped
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1965"}, "generation"),
+        ({"birth_date": "1990"}, {"birth_date": "1978-02-03"}, "generation"),
+        ({"birth_date": "1990"}, {"birth_date": "1979"}, "else"),
         ({"birth_date": ""}, {"birth_date": "1960"}, "null"),
     ],
 )
@@ -147,8 +186,8 @@ def test_address_levels(a, b, level):
     assert levels_of(left, right)["address"] == level
 
 
-def test_splink_puts_address_and_document_pairs_in_the_same_levels_as_python():
-    """The SQL of the address and document levels (levenshtein, instr, coalesce) against Python's."""
+def test_splink_puts_address_document_and_crossed_name_pairs_in_the_same_levels_as_python():
+    """The SQL of the address, document and crossed-name levels (levenshtein, instr, coalesce) against Python's."""
     records, expected = [], {}
     documents = [("P 1234567", "P1234567", "exact"), ("P 1234567", "P 1234568", "close"),
                  ("P 1234567", "P 1243567", "transposed"), ("P 1234567", "RC 7654321", "else")]  # fmt: skip
@@ -162,6 +201,14 @@ def test_splink_puts_address_and_document_pairs_in_the_same_levels_as_python():
         records += [features(person_id=f"d{i}l", given_name=f"Doc{i}", family_name="Test", birth_date="1980", document_number=a),
                     features(person_id=f"d{i}r", given_name=f"Doc{i}", family_name="Test", birth_date="1980", document_number=b)]  # fmt: skip
         expected[f"d{i}l", f"d{i}r"] = ("document", level)
+    names = [(("Challenor", "Nathqn"), ("Nathan", "Challenor"), "crossed"),
+             (("Мухаммед", "Мохаммади"), ("نرگس", "محمدی"), "else"),
+             (("Ahmadi", ""), ("Karim", "Ahmadi"), "crossed"),
+             (("Rahimi", "Karim"), ("Karim", "Rahimi"), "swapped")]  # fmt: skip
+    for i, (a, b, level) in enumerate(names):
+        records += [features(person_id=f"n{i}l", given_name=a[0], family_name=a[1], document_number=f"N{i}"),
+                    features(person_id=f"n{i}r", given_name=b[0], family_name=b[1], document_number=f"N{i}")]  # fmt: skip
+        expected[f"n{i}l", f"n{i}r"] = ("given", level)
     by_id = {f["person_id"]: f for f in records}
     splink = batch.predict_weights(records)
     for (left, right), (comparison, level) in expected.items():
