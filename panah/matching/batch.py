@@ -2,7 +2,8 @@
 
 `find_duplicates()` prepares each record (`normalise.prepare`), hands the feature columns to Splink
 with the comparisons and trained parameters of `comparisons.py`, and returns the pairs whose match
-probability reaches the threshold, each with the evidence in words. On a file of
+probability reaches the threshold, each with the evidence in words, and the pairs those imply
+through a third record (`implied_pairs`). On a file of
 M_FROM_FILE_RECORDS or more, the m probabilities (how one person's records differ) are first
 re-estimated on the file itself by expectation maximisation, starting from the trained ones. DuckDB (in-process) is the
 default engine; Spark in local mode (or on a cluster, through the session the caller configures)
@@ -20,7 +21,8 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -254,10 +256,12 @@ def find_duplicates(
     *,
     model: Model | None = None,
     db_api=None,
+    implied: bool = True,
 ) -> list[Pair]:
     """Pairs of records judged to be one person (match probability >= threshold and not
-    `comparisons.vetoed`), left_id < right_id, best first. The model's prior is scaled to the size
-    of the file (`Model.for_population`). Raises InputError for a missing or repeated person_id or a bad birth_date."""
+    `comparisons.vetoed`), left_id < right_id, best first, with the pairs they imply (`implied_pairs`)
+    unless `implied` is false. The model's prior is scaled to the size of the file
+    (`Model.for_population`). Raises InputError for a missing or repeated person_id or a bad birth_date."""
     model = model or default_model()
     started = time.monotonic()
 
@@ -275,6 +279,7 @@ def find_duplicates(
     if db_api is None:
         db_api = spark_api() if backend == "spark" else duckdb_api()
     table = _register(db_api, columns, backend)
+    crowded = _crowded(columns) if implied else frozenset()
     del columns
     if count >= M_FROM_FILE_RECORDS:
         model = model.with_m(estimate_m(db_api, table, model))
@@ -306,8 +311,9 @@ def find_duplicates(
         pairs.append(Pair(left, right, round(float(row["match_probability"]), 6), reason))
     predictions.drop_table_from_database_and_remove_from_cache()
     pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
-    pairs += list(implied_pairs(pairs, features, model))
-    pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
+    if implied:
+        pairs += list(implied_pairs(pairs, features, model, crowded))
+        pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
     report(f"found {len(pairs):,} pairs", 1.0)
     return pairs
 
@@ -317,15 +323,28 @@ def find_duplicates(
 MAX_GROUP = 6
 
 
-def implied_pairs(pairs: list[Pair], features: Mapping[str, Mapping[str, Any]], model: Model) -> Iterator[Pair]:
+def _crowded(columns: Columns) -> frozenset[str]:
+    """The records whose names and birth year more than MAX_GROUP records share: so many cannot all be
+    one person, so the file holds namesakes there, and a link between two of them may join two."""
+    keys = list(zip(columns["given_skel"], columns["family_skel"], columns["birth_year"], strict=True))
+    counts = Counter(keys)
+    return frozenset(pid for pid, key in zip(columns["person_id"], keys, strict=True) if counts[key] > MAX_GROUP)
+
+
+def implied_pairs(
+    pairs: list[Pair], features: Mapping[str, Mapping[str, Any]], model: Model, crowded: Set[str] = frozenset()
+) -> Iterator[Pair]:
     """The pairs that the judged pairs imply: if A is B and B is C, A is C, though A and C may share
     little (each of B's records kept another part of the truth). Groups are joined from the best
     pair down (`pairs` sorted by score), so an implied pair's score is that of the weakest link
-    between them; two groups are not joined beyond MAX_GROUP records; a pair that a veto refuses
-    (`comparisons.vetoed`: twins, a father and a son) is not implied."""
+    between them; two groups are not joined beyond MAX_GROUP records, nor through a link between
+    `crowded` records (among namesakes); a pair that a veto refuses (`comparisons.vetoed`: twins, a
+    father and a son) is not implied."""
     group: dict[str, list[str]] = {}
     judged = {(p.left_id, p.right_id) for p in pairs}
     for link in pairs:
+        if link.left_id in crowded and link.right_id in crowded:
+            continue
         first = group.setdefault(link.left_id, [link.left_id])
         second = group.setdefault(link.right_id, [link.right_id])
         if first is second or len(first) + len(second) > MAX_GROUP:

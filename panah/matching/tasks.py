@@ -54,9 +54,15 @@ def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
     with running(job_id) as progress:
         # Progress in thousandths: reading the registry is the first third, the engine the rest.
         records = registry_records(lambda done, total: progress(round(333 * done / max(total, 1)), 1000))
+        # No implied pairs: a person's name sets are records of their own here ("<pk>:<n>"), so
+        # groups would count name sets, not persons, and name internal ids. Reviewers see the
+        # direct pairs; merging them joins a chain anyway.
         pairs = person_pairs(
             find_duplicates(
-                records, threshold=threshold, progress=lambda _step, part: progress(333 + round(667 * part), 1000)
+                records,
+                threshold=threshold,
+                progress=lambda _step, part: progress(333 + round(667 * part), 1000),
+                implied=False,
             )
         )
         proposed = propose_pairs(

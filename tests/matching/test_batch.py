@@ -102,6 +102,8 @@ def test_no_pair_is_implied_between_twins_nor_beyond_a_group_of_six():
     for left, right in implied | {(p.left_id, p.right_id) for p in links}:
         groups.setdefault(left, {left}).add(right)
     assert implied and max(len(members) for members in groups.values()) <= MAX_GROUP
+    # Nine Omar Nassers born in 1990 are namesakes, at least two persons: no link between them implies.
+    assert list(implied_pairs(links, chain, default_model(), crowded=set(chain))) == []
 
 
 def test_the_batch_reports_implied_pairs():
