@@ -62,18 +62,25 @@ def _belongs_to(organisation_ids: set[int]) -> Q:
 
 
 def users_for_admin(admin: Any) -> QuerySet[User]:
-    """The users `admin` may administer (reset a password, deactivate, end sessions)."""
+    """The users `admin` may administer (reset a password, deactivate, end sessions): a system
+    administrator everyone but themselves; an organisation administrator the users whose every
+    current membership is in organisations they administer, except system administrators,
+    superusers and themselves."""
     if is_system_admin(admin):
         return User.objects.exclude(pk=admin.pk)
     organisation_ids = administered_organisation_ids(admin)
     if not organisation_ids:
         return User.objects.none()
     system_admins = Membership.objects.filter(role=Role.SYSTEM_ADMIN).values("user_id")
+    # A user who also works for an organisation the admin does not administer is that organisation's
+    # too: a temporary password set here would open its persons to whoever set it.
+    elsewhere = Membership.objects.active().exclude(organisation_id__in=organisation_ids).values("user_id")
     return (
         User.objects.filter(pk__in=User.objects.filter(_belongs_to(organisation_ids)).values("pk"))
         .exclude(pk=admin.pk)
         .exclude(is_superuser=True)
         .exclude(pk__in=system_admins)
+        .exclude(pk__in=elsewhere)
     )
 
 

@@ -18,6 +18,13 @@ def admins(cast):
 
 
 def who(cast, admins, name):
+    if name == "lawyer_and_officer":
+        # A lawyer of the partner NGO who is also a registrar of the state department.
+        from panah.accounts.roles import Role
+        from tests.factories import MembershipFactory
+
+        MembershipFactory(user=cast.lawyer, organisation=cast.state, role=Role.REGISTRAR, regions=["KZ-75"])
+        return cast.lawyer
     return getattr(cast, name, None) or getattr(admins, name)
 
 
@@ -33,6 +40,10 @@ MATRIX = [
     ("state_admin", "superuser", False),
     ("state_admin", "state_admin", False),  # oneself: change one's own password instead
     ("partner_admin", "lawyer", True),
+    # Someone of two organisations: neither administrator alone may take over their access to the other's persons.
+    ("partner_admin", "lawyer_and_officer", False),
+    ("state_admin", "lawyer_and_officer", False),
+    ("sysadmin", "lawyer_and_officer", True),
     ("partner_admin", "officer_a", False),
     ("partner_admin", "state_admin", False),
     ("sysadmin", "officer_a", True),
