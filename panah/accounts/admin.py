@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.models import Membership, Organisation, SharingAgreement, User, UserSession
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,13 +46,42 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["regions"]
 
 
+class SharingAgreementForm(forms.ModelForm):
+    class Meta:
+        model = SharingAgreement
+        fields = ["provider", "recipient", "regions", "purpose", "reference", "valid_from", "valid_to"]
+
+    def clean_valid_to(self):  # type: ignore[no-untyped-def]
+        valid_to = self.cleaned_data.get("valid_to")
+        if valid_to is None:
+            raise forms.ValidationError(_("An agreement needs an end date: sharing is reviewed when it expires."))
+        return valid_to
+
+
 @admin.register(SharingAgreement)
 class SharingAgreementAdmin(admin.ModelAdmin):
+    """Agreements are recorded on the data-protection page (`privacy.services.record_agreement`, which
+    checks and audits them); here they can be read, and corrected or ended, always with an end date.
+    They are never deleted: they explain what was shared when."""
+
+    form = SharingAgreementForm
     list_display = ["reference", "provider", "recipient", "valid_from", "valid_to"]
     list_filter = ["provider", "recipient"]
     filter_horizontal = ["regions"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        if not obj.recorded_by_id:
-            obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+        record(
+            by=request.user,
+            action=AuditEntry.Action.ADMIN,
+            obj=obj,
+            summary=f"changed data-sharing agreement {obj.reference} in the admin",
+            changes={field: str(form.cleaned_data.get(field)) for field in form.changed_data},
+        )

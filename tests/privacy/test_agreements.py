@@ -92,3 +92,29 @@ def test_recording_from_the_page(client, cast, partner_admin):
     response = client.post("/privacy/agreements/", {**data, "valid_to": "2027-01-01"})
     assert response.status_code == 302
     assert SharingAgreement.objects.get(reference="DSA-PAGE").valid_to == dt.date(2027, 1, 1)
+
+
+def test_the_django_admin_reads_and_ends_agreements_but_never_adds_deletes_or_opens_them(client, cast):
+    from panah.audit.models import AuditEntry
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    agreement = SharingAgreementFactory(provider=cast.partner, recipient=cast.unhcr, regions=[REGION_B],
+                                        valid_to=dt.date(2027, 6, 30))  # fmt: skip
+    assert client.get("/admin/accounts/sharingagreement/add/").status_code == 403
+    assert client.get(f"/admin/accounts/sharingagreement/{agreement.pk}/delete/").status_code == 403
+    url = f"/admin/accounts/sharingagreement/{agreement.pk}/change/"
+    form = {
+        "provider": cast.partner.pk, "recipient": cast.unhcr.pk, "regions": [region(REGION_B).pk],
+        "purpose": agreement.purpose, "reference": agreement.reference, "valid_from": agreement.valid_from.isoformat(),
+    }  # fmt: skip
+    response = client.post(url, {**form, "valid_to": ""})
+    assert response.status_code == 200 and "needs an end date" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.valid_to == dt.date(2027, 6, 30)
+    ends = timezone.localdate() + dt.timedelta(days=1)
+    assert client.post(url, {**form, "valid_to": ends.isoformat()}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.valid_to == ends
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.ADMIN, summary__contains=agreement.reference).get()
+    assert entry.changes == {"valid_to": ends.isoformat()}
