@@ -44,6 +44,14 @@ class DeactivateForm(forms.Form):
     reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=200, required=False)
 
 
+class ResetSecondFactorForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How you confirmed who is asking (kept in the audit log)"),
+        help_text=_("For example: called back on the number in their file; came to the office with their ID."),
+        max_length=200,
+    )
+
+
 class ReactivateForm(forms.Form):
     restore_memberships = forms.BooleanField(
         label=_("Give back the roles that ended at deactivation"), required=False, initial=True

@@ -194,7 +194,13 @@ def verify(*, request: HttpRequest, code: str) -> bool:
 
 def _verified(request: HttpRequest, device: Any) -> None:
     # A new session key at the moment the session gains the factor, as at sign-in (session fixation).
+    # The session's row follows the key at once, so that ending the user's sessions reaches this one.
+    from panah.accounts.models import UserSession
+
+    old_key = request.session.session_key
     request.session.cycle_key()
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
     django_otp.login(request, device)
     request.session[SESSION_HAS_DEVICE] = True
 

@@ -54,6 +54,31 @@ def set_temporary_password(*, by: Any, user: User, password: str) -> User:
 
 
 @transaction.atomic
+def reset_second_factor(*, by: Any, user: User, reason: str) -> User:
+    """Remove `user`'s authenticator and recovery codes (a lost or replaced phone), so that they enrol
+    again at their next sign-in, where their role requires it. The administrator confirms who is asking
+    outside Panah (a call, in person) and says how in `reason`.
+    Side effects: the user's TOTP and recovery-code devices deleted; every session of the user ended;
+    one audit entry with the reason."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _check_administers(by, user)
+    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
+    for device in devices:
+        device.delete()  # a recovery-code device takes its codes with it
+    ended = _end_sessions(UserSession.objects.filter(user=user))
+    record(
+        by=by,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        summary=f"reset the second factor of {user.get_username()}: {reason}",
+        changes={"devices_removed": len(devices), "sessions_ended": ended},
+    )
+    return user
+
+
+@transaction.atomic
 def change_own_password(*, user: User, password: str, request: HttpRequest | None = None) -> User:
     """The user chooses a new password (validated by the caller's form).
     Side effects: the password hash, the must-change flag cleared, the user's other sessions ended

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from panah.accounts import otp, services
-from panah.accounts.forms import DeactivateForm, EnrolForm, ReactivateForm, TemporaryPasswordForm, VerifyForm
+from panah.accounts.forms import (
+    DeactivateForm,
+    EnrolForm,
+    ReactivateForm,
+    ResetSecondFactorForm,
+    TemporaryPasswordForm,
+    VerifyForm,
+)
 from panah.accounts.models import UserSession
 from panah.accounts.selectors import get_user_for_admin, may_administer_users, users_for_admin
 
@@ -178,6 +185,9 @@ def _user_page(request: HttpRequest, pk: int, status: int = 200, **forms: object
         "password_form": TemporaryPasswordForm(),
         "deactivate_form": DeactivateForm(),
         "reactivate_form": ReactivateForm(),
+        "second_factor_form": ResetSecondFactorForm(),
+        "has_authenticator": otp.has_device(target),
+        "recovery_codes_left": otp.recovery_codes_left(target),
         **forms,
     }
     context["error_forms"] = [form for form in forms.values() if getattr(form, "errors", None)]
@@ -230,6 +240,22 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
         return _user_page(request, pk, status=400, reactivate_form=form)
     services.reactivate_user(by=request.user, user=target, restore_memberships=form.cleaned_data["restore_memberships"])
     messages.success(request, _("%(user)s can sign in again.") % {"user": target.get_username()})
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_user_for_admin(request.user, pk)
+    form = ResetSecondFactorForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, pk, status=400, second_factor_form=form)
+    services.reset_second_factor(by=request.user, user=target, reason=form.cleaned_data["reason"])
+    messages.success(
+        request,
+        _("%(user)s's authenticator and recovery codes are removed; they enrol again at their next sign-in.")
+        % {"user": target.get_username()},
+    )
     return redirect("accounts:user_detail", pk=target.pk)
 
 

@@ -26,6 +26,7 @@ def test_no_account_url_reaches_another_user(cast, attacker):
         "accounts:user_password": f"/accounts/users/{b}/password/",
         "accounts:user_deactivate": f"/accounts/users/{b}/deactivate/",
         "accounts:user_reactivate": f"/accounts/users/{b}/reactivate/",
+        "accounts:user_reset_second_factor": f"/accounts/users/{b}/second-factor/reset/",
         "accounts:user_end_session": f"/accounts/users/{b}/sessions/{row.pk}/end/",
         "accounts:end_own_session": f"/accounts/sessions/{row.pk}/end/",
     }

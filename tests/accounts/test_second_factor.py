@@ -257,3 +257,54 @@ def test_a_bearer_token_works_without_a_second_factor_session(cast):
     # The token was issued from a verified session; the API call itself carries no second factor.
     _token, secret = issue_token(by=None, user=cast.decider_a, name="sync")
     assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/persons").status_code == 200
+
+
+@required
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [("state_admin", True), ("sysadmin", True), ("partner_admin", False), ("officer_a", False), ("unhcr_officer", False)],
+)
+def test_an_administrator_removes_a_lost_authenticator_and_the_user_enrols_again(cast, actor, allowed):
+    from tests.accounts.admin_cast import make_admins
+
+    admins = make_admins(cast)
+    phone = Client()
+    sign_in(phone, "decider_a")
+    _device, codes = enrol(phone)
+    admin_user = getattr(admins, actor, None) or getattr(cast, actor)
+    admin = Client()
+    admin.force_login(admin_user)
+    with override_settings(PANAH_REQUIRE_OTP=False):  # the administrator's own factor is tested above
+        page = admin.get(f"/accounts/users/{cast.decider_a.pk}/")
+        response = admin.post(f"/accounts/users/{cast.decider_a.pk}/second-factor/reset/",
+                              {"reason": "called back on the number in her file"})  # fmt: skip
+    if not allowed:
+        assert page.status_code == response.status_code == 404
+        assert TOTPDevice.objects.filter(user=cast.decider_a, confirmed=True).exists()
+        return
+    assert "An authenticator is set up; 10 recovery codes left." in page.content.decode()
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=cast.decider_a).exists()
+    assert not StaticToken.objects.filter(device__user=cast.decider_a).exists()
+    entry = AuditEntry.objects.filter(summary__startswith="reset the second factor").get()
+    assert entry.summary.endswith("called back on the number in her file") and entry.user == admin_user
+    assert entry.changes["devices_removed"] == 2 and entry.changes["sessions_ended"] >= 1
+    # The phone's session is signed out; at the next sign-in she must enrol, and an old code is refused.
+    assert phone.get("/").status_code == 302 and "/login/" in phone.get("/").url
+    again = Client()
+    sign_in(again, "decider_a")
+    assert again.get("/").url.startswith("/accounts/otp/enrol/")
+    # An old recovery code opens nothing: there is nothing left to verify against.
+    assert again.post("/accounts/otp/verify/", {"code": codes[0]}).url.startswith("/accounts/otp/enrol/")
+    assert again.get("/").url.startswith("/accounts/otp/enrol/")
+
+
+def test_removing_a_second_factor_needs_a_reason(cast):
+    from tests.accounts.admin_cast import make_admins
+
+    admins = make_admins(cast)
+    client = Client()
+    client.force_login(admins.state_admin)
+    response = client.post(f"/accounts/users/{cast.officer_a.pk}/second-factor/reset/", {"reason": ""})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert not AuditEntry.objects.filter(summary__startswith="reset the second factor").exists()

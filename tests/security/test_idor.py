@@ -135,6 +135,7 @@ def objects(cast):
         "accounts:user_password": {"pk": str(cast.officer_b.pk)},
         "accounts:user_deactivate": {"pk": str(cast.officer_b.pk)},
         "accounts:user_reactivate": {"pk": str(cast.officer_b.pk)},
+        "accounts:user_reset_second_factor": {"pk": str(cast.officer_b.pk)},
         "accounts:user_end_session": {"pk": str(cast.officer_b.pk), "session_pk": str(session.pk)},
         "accounts:end_own_session": {"pk": str(session.pk)},
         "api:get_person": {"number": number},
