@@ -16,6 +16,7 @@ class Job(models.Model):
         REINDEX_NAMES = "reindex_names", _("Rebuild the name search index")
         FIND_DUPLICATES = "find_duplicates", _("Look for duplicates across the whole registry")
         IMPORT_PERSONS = "import_persons", _("Import a person file")
+        APPLY_RETENTION = "apply_retention", _("Apply the retention rules")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

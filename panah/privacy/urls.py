@@ -10,4 +10,5 @@ urlpatterns = [
     path("requests/<int:pk>/anonymise/", views.anonymise, name="anonymise"),
     path("agreements/", views.agreements, name="agreements"),
     path("retention/", views.retention_rules, name="retention"),
+    path("retention/apply/", views.retention_apply, name="retention_apply"),
 ]

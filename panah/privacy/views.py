@@ -15,13 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from panah.accounts.models import Organisation
 from panah.accounts.roles import Action
 from panah.accounts.scope import organisation_scope, scope_for
-from panah.privacy import services
+from panah.jobs.models import Job
+from panah.jobs.services import start as start_job
+from panah.privacy import retention, services
 from panah.privacy.forms import AgreementForm, AnonymiseForm, OutcomeForm, RefusalForm, SubjectRequestForm
-from panah.privacy.models import RequestKind, RetentionRule, SubjectRequest
+from panah.privacy.models import RecordKind, RequestKind, RetentionRule, SubjectRequest
+from panah.privacy.tasks import apply_retention
 from panah.registry.selectors import get_person
 
 
@@ -172,7 +176,32 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def retention_rules(request: HttpRequest) -> HttpResponse:
-    """The retention rules, every version, with what is unconfirmed marked."""
+    """The retention rules, every version, with what is unconfirmed marked; for a system administrator,
+    what is due today and a button that applies it in the background."""
     if not services.may_manage_agreements(request.user):
         raise PermissionDenied(_("Only administrators see the retention rules."))
-    return render(request, "privacy/retention.html", {"rules": RetentionRule.objects.all()})
+    context: dict[str, Any] = {
+        "rules": RetentionRule.objects.all(),
+        "may_apply": request.user.has_perm("panah.maintain"),
+    }
+    if context["may_apply"]:
+        due = retention.due()
+        context.update(
+            due=[(RecordKind(item.kind).label, item) for item in due[:DUE_SHOWN]],
+            due_count=len(due),
+            blocked_count=sum(1 for item in due if item.blocked),
+        )
+    return render(request, "privacy/retention.html", context)
+
+
+DUE_SHOWN = 50  # the page lists the first of what is due; the job applies all of it
+
+
+@login_required
+@require_POST
+def retention_apply(request: HttpRequest) -> HttpResponse:
+    """Start applying what is due in the background (system administrators); the job page shows progress."""
+    if not request.user.has_perm("panah.maintain"):
+        raise PermissionDenied(_("Only system administrators may apply the retention rules."))
+    job = start_job(kind=Job.Kind.APPLY_RETENTION, by=request.user, task=apply_retention)
+    return redirect("jobs:job", pk=job.pk)

@@ -130,3 +130,59 @@ def test_import_files_and_reports_are_emptied_after_their_periods(cast):
     retention.apply(by=None, today=dt.date(2026, 6, 30))  # 1 January + 180 days
     run.refresh_from_db()
     assert run.report["issues"][0]["value"] == "" and run.report["erased_on"] == "2026-06-30"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_system_administrator_sees_what_is_due_and_applies_it_in_the_background(client, cast):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from panah.jobs.models import Job
+
+    died = events(
+        cast.person_a, cast.decider_a,
+        (EventKind.UNDETERMINED_IDENTIFIED, dt.date(2010, 5, 1)), (EventKind.DIED, dt.date(2012, 6, 1)),
+    )  # fmt: skip
+    client.force_login(cast.sysadmin)
+    page = client.get(reverse("privacy:retention")).content.decode()
+    assert "1 record is due." in page and died.registration_number in page
+    assert "Apply the retention rules now" in page
+
+    response = client.post(reverse("privacy:retention_apply"))
+    job = Job.objects.get(kind=Job.Kind.APPLY_RETENTION)
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
+    assert job.state == Job.State.QUEUED
+    with unscoped("test"):
+        assert not Anonymisation.objects.exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and (job.done, job.total) == (1, 1)
+    assert job.message.startswith("Persons anonymised: 1; kept because the law requires it: 0;")
+    with unscoped("test"):
+        assert Anonymisation.objects.get().person_id == died.pk
+    entry = AuditEntry.objects.get(summary__startswith="applied retention")
+    assert entry.user == cast.sysadmin and entry.channel == AuditEntry.Channel.TASK
+    assert "Nothing is due." in client.get(reverse("privacy:retention")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["org_admin", "officer_a", "statistician"])
+def test_only_system_administrators_apply_the_rules(client, cast, who):
+    from django.urls import reverse
+
+    from panah.jobs.models import Job
+    from tests.factories import MembershipFactory, UserFactory
+
+    if who == "org_admin":
+        user = UserFactory(username="org_admin")
+        MembershipFactory(user=user, organisation=cast.state, role="org_admin", regions=["KZ-55"])
+    else:
+        user = getattr(cast, who)
+    client.force_login(user)
+    assert client.post(reverse("privacy:retention_apply")).status_code == 403
+    assert not Job.objects.exists()
+    if who == "org_admin":  # sees the rules, not what is due nor the button
+        page = client.get(reverse("privacy:retention")).content.decode()
+        assert "Retention rules" in page and "Apply the retention rules now" not in page
