@@ -114,3 +114,34 @@ def test_logging_a_request_costs_no_query(client, db, django_assert_num_queries,
     line = next(line for line in _lines(log_output) if line["logger"] == "panah.request")
     assert response.status_code == 200
     assert "user_id" not in line
+
+
+def test_gunicorns_own_lines_are_json_as_panah_serve_runs_it(tmp_path):
+    """`panah serve` passes panah.ops.gunicorn_conf: gunicorn's start-up and worker lines are JSON too."""
+    import os
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PANAH_DEBUG": "0", "PANAH_LOG_FORMAT": "json", "PANAH_SECRET_KEY": "logs-test-only"}
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
+            [sys.executable, "-m", "gunicorn", "panah.wsgi:application", "--config", "python:panah.ops.gunicorn_conf",
+             "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.PROJECT_DIR,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                if "Booting worker" in log.read_text():
+                    break
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert lines[0]["logger"] == "gunicorn.error" and lines[0]["message"].startswith("Starting gunicorn")
+    assert any(line["message"].startswith("Booting worker") for line in lines)

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(worker))  # noqa: S603  (our own interpreter, fixed arguments)
         web = [
             sys.executable, "-m", "gunicorn", "panah.wsgi:application",
+            # gunicorn's own lines in Panah's log format (JSON in production).
+            "--config", "python:panah.ops.gunicorn_conf",
             "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
             "--threads", "4", "--graceful-timeout", "10",
             # Keep an idle connection longer than a person reads a page (1-3 s), or the next click can
