@@ -147,6 +147,7 @@ def test_a_system_administrator_sees_what_is_due_and_applies_it_in_the_backgroun
     page = client.get(reverse("privacy:retention")).content.decode()
     assert "1 record is due." in page and died.registration_number in page
     assert "Apply the retention rules now" in page
+    assert page.index("<h1>Retention rules</h1>") < page.index('<h2 id="due">')  # in the page, after the rules
 
     response = client.post(reverse("privacy:retention_apply"))
     job = Job.objects.get(kind=Job.Kind.APPLY_RETENTION)
