@@ -19,28 +19,22 @@ def reset_audit_context(token: Any) -> None:
     _context.reset(token)
 
 
-def record(
+def _entry(
     *,
     by: Any,
     action: str,
-    obj: models.Model | None = None,
-    person: Any = None,
-    summary: str = "",
-    changes: dict[str, Any] | None = None,
-    purpose: str = "",
-    organisation: Any = None,
+    obj: models.Model | None,
+    person: Any,
+    summary: str,
+    changes: dict[str, Any] | None,
+    purpose: str,
+    organisation: Any,
+    context: dict[str, Any],
 ) -> AuditEntry:
-    """Append one audit entry. Side effects: one row in the audit log."""
-    context = _context.get() or {}
-    if person is None and obj is not None and hasattr(obj, "person_id"):
-        person = getattr(obj, "person", None)
-    user = by if getattr(by, "pk", None) else None
-    if organisation is None and user is not None:
-        from panah.accounts.selectors import acting_organisation
-
-        organisation = acting_organisation(user, "view_person", person)
-    return AuditEntry.objects.create(
-        user=user,
+    """One unsaved audit entry: who (the user, or the context's username), from where (the context's
+    channel and address), on what, and why."""
+    return AuditEntry(
+        user=by if getattr(by, "pk", None) else None,
         username=getattr(by, "username", "") or context.get("username", "system"),
         organisation=organisation,
         action=action,
@@ -56,32 +50,55 @@ def record(
     )
 
 
+def _acting_organisation(by: Any, person: Any = None) -> Any:
+    if not getattr(by, "pk", None):
+        return None
+    from panah.accounts.selectors import acting_organisation
+
+    return acting_organisation(by, "view_person", person)
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    obj: models.Model | None = None,
+    person: Any = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    purpose: str = "",
+    organisation: Any = None,
+) -> AuditEntry:
+    """Append one audit entry. Side effects: one row in the audit log."""
+    if person is None and obj is not None and hasattr(obj, "person_id"):
+        person = getattr(obj, "person", None)
+    if organisation is None:
+        organisation = _acting_organisation(by, person)
+    entry = _entry(
+        by=by, action=action, obj=obj, person=person, summary=summary, changes=changes, purpose=purpose,
+        organisation=organisation, context=_context.get() or {},
+    )  # fmt: skip
+    entry.save(force_insert=True)
+    return entry
+
+
 def record_person_reads(*, by: Any, persons: list[Any], summary: str, purpose: str = "") -> int:
     """One "view" entry per person read in a list (an API page, say), written in one statement.
     Side effects: len(persons) rows in the audit log. Returns that number."""
     if not persons:
         return 0
-    context = _context.get() or {}
-    user = by if getattr(by, "pk", None) else None
-    organisation = None
-    if user is not None:
-        from panah.accounts.selectors import acting_organisation
-
-        organisation = acting_organisation(user, "view_person")
+    context, organisation = _context.get() or {}, _acting_organisation(by)
     entries = [
-        AuditEntry(
-            user=user,
-            username=getattr(by, "username", "") or context.get("username", "system"),
-            organisation=organisation,
+        _entry(
+            by=by,
             action=AuditEntry.Action.VIEW,
-            object_type=person._meta.label,
-            object_id=str(person.pk),
-            person_id=person.pk,
-            person_number=person.registration_number or "",
-            summary=summary[:300],
-            purpose=purpose[:300],
-            channel=context.get("channel", "web"),
-            ip_address=context.get("ip"),
+            obj=person,
+            person=person,
+            summary=summary,
+            changes=None,
+            purpose=purpose,
+            organisation=organisation,
+            context=context,
         )
         for person in persons
     ]
