@@ -63,6 +63,21 @@ class Scratch:
         with sqlite3.connect(self.path, timeout=30) as connection:
             return list(connection.execute(sql.replace("%s", "?"), params).fetchall())
 
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until no other connection to the database is left. A process killed just after it sent
+        COMMIT leaves a PostgreSQL backend that still completes that commit, and exits only when it
+        finds the client gone: read the state before, and a whole import can look absent. (SQLite has
+        no server: a killed process's writes are in the file or not.)"""
+        if not self.postgres:
+            return
+        import time
+
+        deadline = time.monotonic() + timeout
+        others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        while self.scalar(others) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not self.scalar(others), "a killed process's connection is still open"
+
     def scalar(self, sql: str, *params: Any) -> Any:
         return self.query(sql, *params)[0][0]
 

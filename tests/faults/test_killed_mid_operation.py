@@ -34,7 +34,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scratch]:
     database.drop()
 
 
-def _kill_when(process: subprocess.Popen[str], ready: Any, delay: float) -> bool:
+def _kill_when(scratch: Scratch, process: subprocess.Popen[str], ready: Any, delay: float) -> bool:
     """SIGKILL `process` `delay` seconds after `ready()` first holds; False if it ended first."""
     deadline = time.monotonic() + 120
     while not ready():
@@ -46,6 +46,7 @@ def _kill_when(process: subprocess.Popen[str], ready: Any, delay: float) -> bool
         return False
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    scratch.settle()
     return True
 
 
@@ -70,7 +71,7 @@ def test_an_import_killed_midway_leaves_no_person_of_the_file_and_completes_when
         runs = scratch.scalar("SELECT count(*) FROM imports_importrun")
         process = scratch.start("import", str(path), "--org", "mlsp")
         started = lambda runs=runs: scratch.scalar("SELECT count(*) FROM imports_importrun") > runs  # noqa: E731
-        killed = _kill_when(process, started, delay)
+        killed = _kill_when(scratch, process, started, delay)
         persons = scratch.scalar("SELECT count(*) FROM registry_person")
         assert persons in (before, before + rows), f"half an import: {persons - before} of {rows}"
         for table in ("registry_personname", "registry_document", "status_statusevent", "imports_importedrow"):
@@ -118,7 +119,7 @@ with unscoped("fault test"):
 def test_merges_killed_midway_are_each_whole_or_absent(scratch):
     process = scratch.start("shell", "-c", MERGES.format(count=400))
     first = lambda: scratch.scalar("SELECT count(*) FROM matching_merge") >= 5  # noqa: E731
-    assert _kill_when(process, first, random.Random(3).uniform(0.3, 1.5)), (
+    assert _kill_when(scratch, process, first, random.Random(3).uniform(0.3, 1.5)), (
         process.stderr.read() if process.stderr else ""
     )
     merges = scratch.query("SELECT survivor_id, merged_id FROM matching_merge")
@@ -159,7 +160,7 @@ for i in range({count}):
 def test_release_publications_killed_midway_are_each_whole_or_absent(scratch):
     process = scratch.start("shell", "-c", RELEASES.format(count=300))
     first = lambda: scratch.scalar("SELECT count(*) FROM stats_release") >= 3  # noqa: E731
-    assert _kill_when(process, first, random.Random(5).uniform(0.3, 1.5))
+    assert _kill_when(scratch, process, first, random.Random(5).uniform(0.3, 1.5))
     releases = scratch.query("SELECT id, content_hash FROM stats_release")
     assert releases
     for pk, digest in releases:
