@@ -18,6 +18,7 @@ from panah.accounts.scope import ScopedManager
 from panah.cases.referral_workflow import FINAL as REFERRAL_FINAL
 from panah.cases.referral_workflow import ReferralKind, ReferralState
 from panah.cases.workflows import WORKFLOWS, CaseKind, state_label
+from panah.common.encryption import EncryptedTextField
 
 SINGLE_OPEN_KINDS = [
     CaseKind.ASYLUM.value,
@@ -140,7 +141,7 @@ class CaseEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(_("note"), blank=True)
+    text = EncryptedTextField(_("note"), blank=True)  # encrypted at rest
     decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
     status_event = models.OneToOneField(
         "status.StatusEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="case_event"
@@ -384,7 +385,7 @@ class Referral(models.Model):
         "knowledge.PartnerProject", on_delete=models.PROTECT, related_name="referrals", verbose_name=_("project")
     )
     kind = models.CharField(_("kind of assistance"), max_length=20, choices=ReferralKind.choices)
-    needs = models.TextField(_("needs stated in the referral"))
+    needs = EncryptedTextField(_("needs stated in the referral"))  # encrypted at rest
     from_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     to_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
@@ -453,7 +454,7 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason or note"), blank=True)
+    reason = EncryptedTextField(_("reason or note"), blank=True)  # encrypted at rest
 
     objects = ScopedManager.from_queryset(AppendOnlyQuerySet)()
 
@@ -482,7 +483,7 @@ class ServiceDelivery(models.Model):
     delivered_on = models.DateField(_("delivered on"))
     service = models.CharField(_("service"), max_length=200)
     delivered_by = models.CharField(_("delivered by"), max_length=200)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)  # encrypted at rest
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

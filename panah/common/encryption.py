@@ -14,6 +14,7 @@ A stored value reads "enc1:<token>". A value without that prefix is one written 
 import base64
 import functools
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -92,12 +93,16 @@ def encrypted_fields(apps: Any = None) -> list[tuple[Any, str]]:
     ]
 
 
-def reencrypt_all(apps: Any = None, batch: int = 2000) -> dict[str, int]:
+def reencrypt_all(apps: Any = None, batch: int = 2000, only: Iterable[str] | None = None) -> dict[str, int]:
     """Write every non-empty encrypted value again: encrypted with the first key, whatever key (or
-    none) it was stored with. Returns the count per model field. Bypasses the scoping layer on
-    purpose: this is key maintenance, it reads and writes nothing but the values themselves."""
+    none) it was stored with; with `only`, just those fields ("app_label.Model.field", as a migration
+    that encrypts new fields names them). Returns the count per model field. Bypasses the scoping
+    layer on purpose: this is key maintenance, it reads and writes nothing but the values themselves."""
     counts: dict[str, int] = {}
+    wanted = None if only is None else set(only)
     for model, name in encrypted_fields(apps):
+        if wanted is not None and f"{model._meta.label}.{name}" not in wanted:
+            continue
         manager = model._base_manager
         done = 0
         last = 0

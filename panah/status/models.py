@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.scope import ScopedManager
+from panah.common.encryption import EncryptedTextField
 from panah.registry.models import PopulationType
 
 
@@ -95,7 +96,7 @@ class StatusEvent(models.Model):
     )
     application_type = models.CharField(max_length=6, choices=ApplicationType.choices, blank=True)
     decision_reference = models.CharField(_("decision or document reference"), max_length=100, blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = EncryptedTextField(_("evidence"), blank=True)  # encrypted at rest
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

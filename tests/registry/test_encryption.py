@@ -1,4 +1,5 @@
-"""Phone numbers and specific-need notes are stored encrypted and read in clear, whichever way they
+"""Phone numbers, specific-need notes and the free text of histories (case notes, referral needs and
+reasons, service notes, status evidence) are stored encrypted and read in clear, whichever way they
 are written (a form, the import's bulk writer, the demo), and survive a key rotation."""
 
 import io
@@ -104,3 +105,43 @@ def test_values_stored_before_encryption_are_read_and_encrypted_by_the_rotation(
     call_command("rotate_field_keys", stdout=io.StringIO())
     assert _stored("registry_address", "phone", address.pk).startswith(PREFIX)
     assert encrypt("") == ""
+
+
+# What is encrypted at rest, as docs/data-protection.md lists it: a new field is added there and here.
+ENCRYPTED = {
+    "registry.Address.phone",
+    "registry.SpecificNeed.note",
+    "cases.CaseEvent.text",
+    "cases.Referral.needs",
+    "cases.ReferralEvent.reason",
+    "cases.ServiceDelivery.note",
+    "status.StatusEvent.evidence",
+}
+
+
+def test_the_free_text_of_histories_is_encrypted_at_rest():
+    from panah.common.encryption import encrypted_fields
+
+    assert {f"{model._meta.label}.{name}" for model, name in encrypted_fields()} == ENCRYPTED
+
+
+def test_a_case_note_and_status_evidence_are_stored_encrypted_and_read_in_clear(cast):
+    import datetime as dt
+
+    from panah.cases.models import CaseEvent
+    from panah.cases.services import add_note, open_case
+    from panah.status.models import EventKind, StatusEvent
+    from panah.status.services import record_status_event
+
+    with unscoped("test"):
+        event = record_status_event(
+            person=cast.person_a, kind=EventKind.ASYLUM_APPLICATION, effective=dt.date(2016, 3, 1), by=cast.decider_a,
+            evidence="Fled after threats from the Taliban in Kunduz",
+        )  # fmt: skip
+        case = open_case(by=cast.officer_a, person=cast.person_a, kind="documentation", opened_on=dt.date(2016, 3, 2))
+        note = add_note(by=cast.officer_a, case=case, text="Lives with an uncle; afraid to go to the police")
+        assert "Taliban" not in _stored("status_statusevent", "evidence", event.pk)
+        assert "uncle" not in _stored("cases_caseevent", "text", note.pk)
+        assert _stored("cases_caseevent", "text", note.pk).startswith(PREFIX)
+        assert StatusEvent.objects.get(pk=event.pk).evidence.startswith("Fled after threats")
+        assert CaseEvent.objects.get(pk=note.pk).text == "Lives with an uncle; afraid to go to the police"
