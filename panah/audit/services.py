@@ -1,5 +1,7 @@
 """Writing the audit log. Every service that touches personal data calls `record` in its transaction."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -11,12 +13,15 @@ from panah.audit.models import AuditEntry
 _context: ContextVar[dict[str, Any] | None] = ContextVar("panah_audit_context", default=None)
 
 
-def set_audit_context(**values: Any) -> Any:
-    return _context.set(values)
-
-
-def reset_audit_context(token: Any) -> None:
-    _context.reset(token)
+@contextmanager
+def audit_context(**values: Any) -> Iterator[None]:
+    """Where the actions inside come from, for every entry `record` writes: `channel` (web, api, cli,
+    task), `username` when no user is signed in, `ip`. Restored to what it was on the way out."""
+    token = _context.set(values)
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def _entry(

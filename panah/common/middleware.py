@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 
 
 class AuditContextMiddleware:
@@ -13,11 +13,8 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/v1/") else "web"
-        token = set_audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR"))
-        try:
+        with audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR")):
             return self.get_response(request)
-        finally:
-            reset_audit_context(token)
 
 
 class RefuseNulMiddleware:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.audit.models import AuditEntry
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.imports.models import ImportRun
 from panah.imports.services import run_import
 from panah.jobs.services import finish_message, running
@@ -18,18 +18,17 @@ def import_person_file(job_id: int, run_id: int) -> int:
     Side effects: those of `services.run_import`; the job's progress. Returns the persons created."""
     run = ImportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
     by = run.requested_by
-    token = set_audit_context(channel=AuditEntry.Channel.TASK, username=getattr(by, "username", "system"))
-    try:
-        with running(job_id) as progress:
-            try:
-                run = run_import(run, by=by, progress=progress)
-            except Exception:
-                # The import's own transaction has rolled back: say so on the import page too.
-                ImportRun.objects.filter(pk=run_id).update(
-                    state=ImportRun.State.FAILED, finished_at=timezone.now(), content=b""
-                )
-                raise
-            finish_message(job_id, run.report.get("outcome", "") or _("Finished."))
-    finally:
-        reset_audit_context(token)
+    with (
+        audit_context(channel=AuditEntry.Channel.TASK, username=getattr(by, "username", "system")),
+        running(job_id) as progress,
+    ):
+        try:
+            run = run_import(run, by=by, progress=progress)
+        except Exception:
+            # The import's own transaction has rolled back: say so on the import page too.
+            ImportRun.objects.filter(pk=run_id).update(
+                state=ImportRun.State.FAILED, finished_at=timezone.now(), content=b""
+            )
+            raise
+        finish_message(job_id, run.report.get("outcome", "") or _("Finished."))
     return run.created

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.audit.models import AuditEntry
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.jobs.models import Job
 from panah.jobs.services import finish_message, running
 from panah.privacy import retention
@@ -17,20 +17,19 @@ def apply_retention(job_id: int) -> dict[str, int]:
     Side effects: those of `retention.apply` (each anonymisation audited, one entry for the run); the
     job's progress (one step per due record) and its outcome in words. Returns the counts."""
     requested_by = Job.objects.select_related("requested_by").get(pk=job_id).requested_by
-    token = set_audit_context(channel=AuditEntry.Channel.TASK, username=getattr(requested_by, "username", "system"))
-    try:
-        with running(job_id) as progress:
-            progress(0, 0)
-            counts = retention.apply(by=requested_by, progress=progress)
-            finish_message(
-                job_id,
-                _(
-                    "Persons anonymised: %(anonymised)s; kept because the law requires it: %(blocked)s; "
-                    "import files emptied: %(import_files)s; import reports stripped: %(import_reports)s; "
-                    "job records deleted: %(jobs)s; audit entries deleted: %(audit_entries)s."
-                )
-                % counts,
+    with (
+        audit_context(channel=AuditEntry.Channel.TASK, username=getattr(requested_by, "username", "system")),
+        running(job_id) as progress,
+    ):
+        progress(0, 0)
+        counts = retention.apply(by=requested_by, progress=progress)
+        finish_message(
+            job_id,
+            _(
+                "Persons anonymised: %(anonymised)s; kept because the law requires it: %(blocked)s; "
+                "import files emptied: %(import_files)s; import reports stripped: %(import_reports)s; "
+                "job records deleted: %(jobs)s; audit entries deleted: %(audit_entries)s."
             )
-    finally:
-        reset_audit_context(token)
+            % counts,
+        )
     return counts

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from panah.accounts.models import User
 from panah.api.models import ApiToken
 from panah.api.tokens import issue_token, revoke_token
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 
 
 class Command(BaseCommand):
@@ -28,8 +28,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}.")
-        context = set_audit_context(channel="cli", username="console")
-        try:
+        with audit_context(channel="cli", username="console"):
             if revoke:
                 token = ApiToken.objects.filter(user=user, prefix=revoke.rstrip("…")).first()
                 if token is None:
@@ -49,5 +48,3 @@ class Command(BaseCommand):
                 for token in ApiToken.objects.filter(user=user):
                     state = "revoked" if token.revoked_at else ("active" if token.usable else "expired")
                     self.stdout.write(f"{token.prefix}…\t{state}\t{token.expires_at:%Y-%m-%d}\t{token.name}")
-        finally:
-            reset_audit_context(context)

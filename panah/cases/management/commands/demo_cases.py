@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panah.accounts.models import User
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.cases import demo
 
 
@@ -19,10 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, seed: int, per_state: int, **options: Any) -> None:
         if not User.objects.filter(username=demo.ADMIN).exists():
             raise CommandError("Load the demo registry first (`panah demo`): its administrator records the cases.")
-        token = set_audit_context(channel="cli", username=demo.ADMIN)
-        try:
+        with audit_context(channel="cli", username=demo.ADMIN):
             counts = demo.load_unscoped(seed=seed, per_state=per_state)
-        finally:
-            reset_audit_context(token)
         for what, n in sorted(counts.items()):
             self.stdout.write(f"{what}: {n}")

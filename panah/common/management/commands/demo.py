@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panah.accounts.roles import Role
 from panah.accounts.scope import unscoped
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.cases import demo as cases_demo
 from panah.common import demo
 from panah.knowledge import demo as knowledge_demo
@@ -65,17 +65,15 @@ class Command(BaseCommand):
                 "(use --if-empty to skip it quietly)."
             )
         started = time.monotonic()
-        token = set_audit_context(channel="cli", username="system")
-        try:
-            summary = demo.build_demo(persons=persons, seed=seed)
-            knowledge_demo.load(seed=seed)  # trainings, articles, partner projects and leaflets
-            cases_demo.load_unscoped(seed=seed)  # cases in every state, overdue deadlines, births, eligibility
-        except demo.DemoNotEmpty as error:
-            raise CommandError(
-                f"{error} The demo loads only into an empty registry (use --if-empty to skip it quietly)."
-            ) from error
-        finally:
-            reset_audit_context(token)
+        with audit_context(channel="cli", username="system"):
+            try:
+                summary = demo.build_demo(persons=persons, seed=seed)
+                knowledge_demo.load(seed=seed)  # trainings, articles, partner projects and leaflets
+                cases_demo.load_unscoped(seed=seed)  # cases in every state, overdue deadlines, births, eligibility
+            except demo.DemoNotEmpty as error:
+                raise CommandError(
+                    f"{error} The demo loads only into an empty registry (use --if-empty to skip it quietly)."
+                ) from error
         elapsed = time.monotonic() - started
 
         stock = summary.stock_2017

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panah.accounts.models import User
 from panah.audit.models import AuditEntry
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.exports import person_file
 from panah.exports.services import Filters, export_persons
 from panah.geo.models import Region
@@ -49,20 +49,18 @@ class Command(BaseCommand):
             by = User.objects.filter(username=options["as_user"], is_active=True).first()
             if by is None:
                 raise CommandError(f"No active user “{options['as_user']}”.")
-        token = set_audit_context(channel=AuditEntry.Channel.CLI, username=by.username if by else "system")
-        try:
-            with output.open("wb") as out:
-                count = export_persons(
-                    by=by,
-                    out=out,
-                    file_format=file_format,
-                    purpose=purpose,
-                    filters=Filters(region=region, population_type=population),
-                )
-        except (PermissionDenied, ValidationError) as error:
-            output.unlink(missing_ok=True)
-            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            raise CommandError(message) from error
-        finally:
-            reset_audit_context(token)
+        with audit_context(channel=AuditEntry.Channel.CLI, username=by.username if by else "system"):
+            try:
+                with output.open("wb") as out:
+                    count = export_persons(
+                        by=by,
+                        out=out,
+                        file_format=file_format,
+                        purpose=purpose,
+                        filters=Filters(region=region, population_type=population),
+                    )
+            except (PermissionDenied, ValidationError) as error:
+                output.unlink(missing_ok=True)
+                message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                raise CommandError(message) from error
         self.stderr.write(f"Wrote {count} persons to {output}")

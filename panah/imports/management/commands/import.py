@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from panah.accounts.models import Membership, Organisation, User
 from panah.accounts.roles import Action, role_allows
 from panah.audit.models import AuditEntry
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.imports.report import to_text, to_xlsx
 from panah.imports.services import import_file
 from panah.imports.validate import Report
@@ -41,20 +41,18 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"No active user “{options['as_user']}”.")
         organisation = self._organisation(options["org"], by)
-        token = set_audit_context(channel=AuditEntry.Channel.CLI, username=by.username if by else "system")
-        try:
-            run = import_file(
-                by=by,
-                organisation=organisation,
-                data=path.read_bytes(),
-                file_name=path.name,
-                dry_run=options["dry_run"],
-                skip_invalid=options["skip_invalid"],
-            )
-        except PermissionDenied as error:
-            raise CommandError(str(error)) from error
-        finally:
-            reset_audit_context(token)
+        with audit_context(channel=AuditEntry.Channel.CLI, username=by.username if by else "system"):
+            try:
+                run = import_file(
+                    by=by,
+                    organisation=organisation,
+                    data=path.read_bytes(),
+                    file_name=path.name,
+                    dry_run=options["dry_run"],
+                    skip_invalid=options["skip_invalid"],
+                )
+            except PermissionDenied as error:
+                raise CommandError(str(error)) from error
         report = Report.from_dict(run.report)
         self.stdout.write(to_text(report), ending="")
         if options["report"]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panah.audit.models import AuditEntry
-from panah.audit.services import reset_audit_context, set_audit_context
+from panah.audit.services import audit_context
 from panah.privacy import retention
 
 
@@ -34,9 +34,6 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"Dry run: {len(items)} due, nothing changed.")
             return
-        token = set_audit_context(channel=AuditEntry.Channel.CLI, username="system")
-        try:
+        with audit_context(channel=AuditEntry.Channel.CLI, username="system"):
             counts = retention.apply(by=None, today=today)
-        finally:
-            reset_audit_context(token)
         self.stdout.write("Applied: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
