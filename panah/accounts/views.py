@@ -1,5 +1,9 @@
 """Account pages: the second factor, one's password and sessions, and administering other users."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
@@ -219,44 +223,49 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     return _user_page(request, pk, status=400, password_form=form)
 
 
+def _user_action(
+    request: HttpRequest, pk: int, form_name: str, form_class: type[forms.Form], act: Callable[[Any, dict], str]
+) -> HttpResponse:
+    """An administrator's action on a user's page: the form, then `act(target, cleaned_data)`, which
+    does it and says what was done; an invalid form shows the page again with its errors (400)."""
+    target = get_user_for_admin(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _user_page(request, pk, status=400, **{form_name: form})
+    messages.success(request, act(target, form.cleaned_data))
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
 @login_required
 @require_POST
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_user_for_admin(request.user, pk)
-    form = DeactivateForm(request.POST)
-    if not form.is_valid():
-        return _user_page(request, pk, status=400, deactivate_form=form)
-    services.deactivate_user(by=request.user, user=target, reason=form.cleaned_data["reason"])
-    messages.success(request, _("%(user)s is deactivated.") % {"user": target.get_username()})
-    return redirect("accounts:user_detail", pk=target.pk)
+    def deactivate(target: Any, data: dict) -> str:
+        services.deactivate_user(by=request.user, user=target, reason=data["reason"])
+        return _("%(user)s is deactivated.") % {"user": target.get_username()}
+
+    return _user_action(request, pk, "deactivate_form", DeactivateForm, deactivate)
 
 
 @login_required
 @require_POST
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_user_for_admin(request.user, pk)
-    form = ReactivateForm(request.POST)
-    if not form.is_valid():
-        return _user_page(request, pk, status=400, reactivate_form=form)
-    services.reactivate_user(by=request.user, user=target, restore_memberships=form.cleaned_data["restore_memberships"])
-    messages.success(request, _("%(user)s can sign in again.") % {"user": target.get_username()})
-    return redirect("accounts:user_detail", pk=target.pk)
+    def reactivate(target: Any, data: dict) -> str:
+        services.reactivate_user(by=request.user, user=target, restore_memberships=data["restore_memberships"])
+        return _("%(user)s can sign in again.") % {"user": target.get_username()}
+
+    return _user_action(request, pk, "reactivate_form", ReactivateForm, reactivate)
 
 
 @login_required
 @require_POST
 def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_user_for_admin(request.user, pk)
-    form = ResetSecondFactorForm(request.POST)
-    if not form.is_valid():
-        return _user_page(request, pk, status=400, second_factor_form=form)
-    services.reset_second_factor(by=request.user, user=target, reason=form.cleaned_data["reason"])
-    messages.success(
-        request,
-        _("%(user)s's authenticator and recovery codes are removed; they enrol again at their next sign-in.")
-        % {"user": target.get_username()},
-    )
-    return redirect("accounts:user_detail", pk=target.pk)
+    def reset(target: Any, data: dict) -> str:
+        services.reset_second_factor(by=request.user, user=target, reason=data["reason"])
+        return _("%(user)s's authenticator and recovery codes are removed; they enrol again at their next sign-in.") % {
+            "user": target.get_username()
+        }
+
+    return _user_action(request, pk, "second_factor_form", ResetSecondFactorForm, reset)
 
 
 @login_required
