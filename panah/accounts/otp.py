@@ -157,6 +157,15 @@ def _new_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
+def remove_devices(user: Any) -> int:
+    """Delete the user's authenticators and recovery codes (a recovery-code device takes its codes
+    with it). Returns how many devices there were."""
+    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
+    for device in devices:
+        device.delete()
+    return len(devices)
+
+
 def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from panah.accounts.models import Membership, User, UserSession
+from panah.accounts.otp import remove_devices
 from panah.accounts.selectors import users_for_admin
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -60,20 +61,15 @@ def reset_second_factor(*, by: Any, user: User, reason: str) -> User:
     outside Panah (a call, in person) and says how in `reason`.
     Side effects: the user's TOTP and recovery-code devices deleted; every session of the user ended;
     one audit entry with the reason."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     _check_administers(by, user)
-    devices = [*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)]
-    for device in devices:
-        device.delete()  # a recovery-code device takes its codes with it
+    removed = remove_devices(user)
     ended = _end_sessions(UserSession.objects.filter(user=user))
     record(
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=user,
         summary=f"reset the second factor of {user.get_username()}: {reason}",
-        changes={"devices_removed": len(devices), "sessions_ended": ended},
+        changes={"devices_removed": removed, "sessions_ended": ended},
     )
     return user
 
