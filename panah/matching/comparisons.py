@@ -154,28 +154,27 @@ def _name(key: str, label: Any, code: str, skel: str, original: str, swap_skel: 
     ]
     crossed: list[Level] = []
     if swap_skel and key == "given":
-        w = _side(swap_skel)[0]
+        swap_code = swap_skel.removesuffix("_skel")  # the other field's canonical words (family)
+        w, wc = _side(swap_skel)[0], _side(swap_code)[0]
+        wl, wr = f"{swap_skel}_l", f"{swap_skel}_r"
         # Both names crossed over: the order was swapped. One name crossed over is weak evidence,
         # since caseload family names are often made of given names (Ahmad / Ahmadi, Karim / Karimov).
         levels.append(
             Level(
                 "swapped",
-                f"{sl} = {swap_skel}_r AND {swap_skel}_l = {sr}",
+                f"{sl} = {wr} AND {wl} = {sr}",
                 lambda a, b: _eq(s(a), w(b)) and _eq(w(a), s(b)),
                 _("{left} / {right}: given and family name swapped"),
             )
         )
-    if swap_skel and key == "given":
-        w, wc = _side(swap_skel)[0], _side("family")[0]
-        wl, wr = f"{swap_skel}_l", f"{swap_skel}_r"
         # One name crossed over and the other crossing pair compatible (missing, a typo or two, one
         # word of several): the order was swapped with a slip. When the other pair is different, the
         # given names differ (Muhammad Mohammadi / Nargis Mohammadi), and the twin veto must see it.
         crossed.append(
             Level(
                 "crossed",
-                f"({sl} = {wr} AND {_compatible_sql('family_l', wl, cr, sr)})"
-                f" OR ({wl} = {sr} AND {_compatible_sql(cl, sl, 'family_r', wr)})",
+                f"({sl} = {wr} AND {_compatible_sql(f'{swap_code}_l', wl, cr, sr)})"
+                f" OR ({wl} = {sr} AND {_compatible_sql(cl, sl, f'{swap_code}_r', wr)})",
                 lambda a, b: (
                     (_eq(s(a), w(b)) and _compatible(wc(a), w(a), c(b), s(b)))
                     or (_eq(w(a), s(b)) and _compatible(c(a), s(a), wc(b), w(b)))
