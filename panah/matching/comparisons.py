@@ -23,7 +23,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -478,9 +478,10 @@ class Model:
             parameters[comparison] = {level: (m[level] / total, mu[1]) for level, mu in levels.items()}
         return Model(prior=self.prior, parameters=parameters, notes={**self.notes, "m": "estimated on the file"})
 
-    @property
+    @cached_property
     def vetoes(self) -> tuple[tuple[str, str], ...]:
-        """The VETO_LEVELS that hold for this model: those one person's records rarely reach."""
+        """The VETO_LEVELS that hold for this model: those one person's records rarely reach. Read for
+        every scored pair; a model's parameters never change once made (with_m makes a new one)."""
         return tuple((c, lv) for c, lv in VETO_LEVELS if self.m_u(c, lv)[0] <= VETO_M)
 
     def m_u(self, comparison: str, level: str) -> tuple[float, float]:
