@@ -20,7 +20,7 @@ What is loaded is what the services would write, row for row, through fast bulk 
 on SQLite, COPY on PostgreSQL): organisations, persons (origin, sex, birth date with day/month/year
 precision, region, the current population type), addresses (some with the KZ-YUZ -> KZ-61/KZ-79
 change of 19 June 2018 and the 2022 splits), and status events whose sequence follows the transition
-rules of panah/status/services.py (ALLOWED_FROM, REQUIRES_PREVIOUS; nothing after a death), each
+rules of panah/status/transitions.py (ALLOWED_FROM, REQUIRES_PREVIOUS; nothing after a death), each
 recorded a few days (sometimes months) after it took effect, plus corrections recorded later: restated
 dates (a few corrected again), a changed last decision, and retractions. StatusEvent.population_type
 is RESULTING_POPULATION[kind], as save() would set it. Not written: audit entries, names, documents.
@@ -431,29 +431,13 @@ class Generator:
 
 def check_history(events: Sequence[Sequence[Any]]) -> str | None:
     """Whether a generated timeline passes the services' rules as finally known (debugging aid)."""
-    from panah.status.models import EventKind as K
-    from panah.status.services import ALLOWED_FROM, REQUIRES_PREVIOUS
-    from panah.status.timeline import Fact, known_events, last_kind_on, population_on
+    from panah.status.timeline import Fact
+    from panah.status.transitions import replay
 
     facts = [Fact(e[0], e[1], dt.date.fromordinal(e[2]), e[3], e[4]) for e in events]
     now = max(f.recorded_at for f in facts) + dt.timedelta(seconds=1)
-    known = sorted(known_events(facts, now), key=lambda f: (f.effective, f.recorded_at, f.id))
-    for index, fact in enumerate(known):
-        if fact.kind == K.RETRACTION:
-            continue
-        before = known[:index]
-        day = fact.effective - dt.timedelta(days=0)
-        # what was in force just before this event (same-day events that sort earlier included)
-        prior = [f for f in before if f.effective <= day]
-        state = population_on(prior, day, now) if prior else ""
-        if last_kind_on(prior, day, now) == K.DIED:
-            return f"{fact.kind} after death"
-        if state not in ALLOWED_FROM[fact.kind]:
-            return f"{fact.kind} from {state!r}"
-        needed = REQUIRES_PREVIOUS.get(fact.kind)
-        if needed and last_kind_on(prior, day, now) not in needed:
-            return f"{fact.kind} without {sorted(needed)}"
-    return None
+    faults = replay(facts, now)
+    return f"{faults[0].fact.kind}: {faults[0].problem} from {faults[0].state!r}" if faults else None
 
 
 # ---------------------------------------------------------------------------------------------

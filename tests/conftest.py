@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -34,6 +35,23 @@ hypothesis_settings.load_profile("panah")
 
 REGION_A = "KZ-55"  # Pavlodar region
 REGION_B = "KZ-75"  # Almaty city
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption(
+        "--today",
+        default=os.environ.get("PANAH_TEST_TODAY", ""),
+        help="Run the suite with the clock set to this day (YYYY-MM-DD), 10:00 in Almaty, and ticking: nothing "
+        "may depend on the day the suite runs. Processes the tests start (panah serve) keep the real clock.",
+    )
+
+
+def pytest_configure(config: Any) -> None:
+    if day := config.getoption("--today"):
+        import time_machine
+
+        start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=ZoneInfo("Asia/Almaty"))
+        time_machine.travel(start, tick=True).start()
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:

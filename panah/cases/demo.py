@@ -65,7 +65,10 @@ NEEDS_REASON = "Demo: reason recorded by the officer"
 
 
 def _walk(by: Any, case: Any, path: list[str], rng: random.Random, today: dt.date) -> None:
-    day = case.opened_on
+    # A case that adopts a claim already on the timeline opens on the claim's date; its steps come after
+    # everything the timeline already holds (a decision dated before a recorded rejection is refused).
+    last = StatusEvent.objects.filter(person=case.person).order_by("-effective").values_list("effective", flat=True)
+    day = max(case.opened_on, last.first() or case.opened_on)
     for name in path:
         day = min(today, day + dt.timedelta(days=rng.randint(20, 120)))
         reference = f"D-{case.pk}-{name}" if name in ("issue", "recognise", "determine", "grant") else ""

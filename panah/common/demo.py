@@ -3,8 +3,8 @@
 `plan_demo` draws the whole registry in memory from one `random.Random(seed)`: households of
 persons with names in the scripts they are written in, addresses on the dated list of regions,
 documents, specific needs, consent, and a legal-status timeline per person that obeys the
-transition rules of the status services (it is checked against `ALLOWED_FROM` and
-`REQUIRES_PREVIOUS` while it is drawn). `load_plan` writes a plan with bulk inserts, and
+transition rules of the status services (each step is checked with `status.transitions.check_step`
+while it is drawn). `load_plan` writes a plan with bulk inserts, and
 `build_demo` does both in one transaction. The same seed on the same day gives the same registry.
 
 With the default size the timeline reproduces the figures published for 1 January 2017
@@ -33,7 +33,7 @@ from django.utils import timezone
 from panah.geo.regions import REGIONS, SPLIT_2018, SPLIT_2022
 from panah.registry.iin import make_iin
 from panah.status.models import RESULTING_POPULATION, EventKind
-from panah.status.services import ALLOWED_FROM, REQUIRES_PREVIOUS
+from panah.status.transitions import check_step
 
 K = EventKind
 
@@ -822,6 +822,10 @@ class _Planner:
         return day + _days(self.rng.randint(low, high))
 
     def in_years(self, weights: Mapping[int, float], low: dt.date, high: dt.date) -> dt.date:
+        # The years after the last one listed continue at its rate, so a demo loaded in a later year still
+        # has recent arrivals (and open claims) whatever the day it is loaded.
+        last = max(weights)
+        weights = {**weights, **dict.fromkeys(range(last + 1, high.year + 1), weights[last])}
         usable = {y: w for y, w in weights.items() if low.year <= y <= high.year}
         year = self.pick(usable)
         return self.between(max(low, dt.date(year, 1, 1)), min(high, dt.date(year, 12, 31)))
@@ -1595,10 +1599,7 @@ class _Planner:
                 break  # left every stock (naturalised, departed, died): the household's later events are not theirs
             if day <= last_day or day > self.horizon:
                 continue
-            if state not in ALLOWED_FROM[kind]:
-                continue
-            needed = REQUIRES_PREVIOUS.get(kind)
-            if needed and last_kind not in needed:
+            if check_step(kind, state, last_kind) is not None:
                 continue
             events.append(PlannedEvent(kind, day, self.event_organisation(house, kind)))
             if RESULTING_POPULATION[kind] is not None:
@@ -2107,11 +2108,9 @@ def _check(kind: str, state: str, last_kind: str | None, last_day: dt.date | Non
     """A planned path must obey the rules the status services apply to one event at a time."""
     if last_day is not None and day <= last_day:
         raise AssertionError(f"demo plan: {kind} on {day} does not follow the previous event ({last_day})")
-    if state not in ALLOWED_FROM[kind]:
-        raise AssertionError(f"demo plan: {kind} is not allowed from {state!r}")
-    needed = REQUIRES_PREVIOUS.get(kind)
-    if needed and last_kind not in needed:
-        raise AssertionError(f"demo plan: {kind} needs one of {sorted(needed)} before it, not {last_kind}")
+    problem = check_step(kind, state, last_kind)
+    if problem is not None:
+        raise AssertionError(f"demo plan: {kind} from {state!r} after {last_kind}: {problem}")
 
 
 def _clip(

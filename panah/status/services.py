@@ -14,39 +14,12 @@ from panah.audit.services import record
 from panah.registry.models import Person, PopulationType
 from panah.stats.facts import refresh_person as refresh_person_facts
 from panah.status.models import EXIT, RESULTING_POPULATION, ApplicationType, EventKind, StatusEvent
-from panah.status.timeline import as_facts, last_kind_on, population_on
+from panah.status.timeline import Fact, as_facts, population_on
+from panah.status.transitions import ALLOWED_FROM, REQUIRES_PREVIOUS, Violation, replay
 
 K = EventKind
 P = PopulationType
-ANY_STOCK = frozenset(P.values)
-
-# For each kind: the population types the person may be in just before it takes effect
-# ("" = in no stock). A transition outside this table makes no legal sense and is refused.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    K.ASYLUM_APPLICATION: frozenset({EXIT, P.STA, P.UND, P.OOC}),
-    K.REFUGEE_GRANTED: frozenset({P.ASY}),
-    K.ASYLUM_REJECTED: frozenset({P.ASY}),
-    K.APPEAL_LODGED: frozenset({EXIT}),
-    K.APPEAL_REJECTED: frozenset({P.ASY}),
-    K.CLAIM_CLOSED: frozenset({P.ASY}),
-    K.REFUGEE_EXTENDED: frozenset({P.REF}),
-    K.REFUGEE_CEASED: frozenset({P.REF}),
-    K.REFUGEE_REVOKED: frozenset({P.REF}),
-    K.UNDETERMINED_IDENTIFIED: frozenset({EXIT, P.OOC}),
-    K.STATELESS_DETERMINED: frozenset({EXIT, P.UND, P.OOC}),
-    K.NATIONALITY_CONFIRMED: frozenset({P.UND, P.STA}),
-    K.RESIDENCE_PERMIT: ANY_STOCK,
-    K.NATURALISED: frozenset({P.REF, P.STA, P.UND, P.OOC}),
-    K.OTHER_OF_CONCERN: frozenset({EXIT}),
-    K.DEPARTED: ANY_STOCK,
-    K.DIED: ANY_STOCK,
-}
-
-# Some kinds also need a particular event just before them.
-REQUIRES_PREVIOUS: dict[str, frozenset[str]] = {
-    K.APPEAL_LODGED: frozenset({K.ASYLUM_REJECTED, K.APPEAL_REJECTED}),
-    K.APPEAL_REJECTED: frozenset({K.APPEAL_LODGED}),
-}
+__all__ = ["ALLOWED_FROM", "REQUIRES_PREVIOUS", "correct_status_event", "record_status_event"]
 
 _STATE_WORDS = {
     EXIT: gettext_lazy("in no population of concern"),
@@ -56,39 +29,74 @@ _STATE_WORDS = {
     P.UND: gettext_lazy("a person of undetermined nationality"),
     P.OOC: gettext_lazy("other of concern"),
 }
+_CANDIDATE = 2**62  # the id the event being checked takes in the replay (after every real one of its moment)
 
 
-def _check_transition(person: Person, kind: str, effective: dt.date, ignoring: int | None = None) -> None:
-    facts = [f for f in as_facts(StatusEvent.objects.filter(person=person)) if f.id != ignoring]
-    now = timezone.now()
-    if last_kind_on(facts, effective, now) == K.DIED:
-        raise ValidationError(
-            {
-                "kind": _("Nothing can be recorded after the person's death (on or before %(date)s).")
-                % {"date": effective.isoformat()}
+def _refusal(violation: Violation) -> str:
+    """Why an event cannot take its place on the timeline, in words."""
+    fact = violation.fact
+    label = EventKind(fact.kind).label
+    date = fact.effective.isoformat()
+    if violation.problem == "after_death":
+        return _("Nothing can be recorded after the person's death (on or before %(date)s).") % {"date": date}
+    if violation.problem == "needs_previous":
+        return _("“%(event)s” needs a rejection before it; there is none in force on %(date)s.") % {
+            "event": label,
+            "date": date,
+        }
+    if fact.kind == K.ASYLUM_APPLICATION and violation.state == P.ASY:
+        return _("An asylum application cannot be registered: the person already has an open claim on %(date)s.") % {
+            "date": date
+        }
+    if fact.kind == K.REFUGEE_GRANTED:
+        return _("Refugee status cannot be granted: the person has no open asylum claim on %(date)s.") % {"date": date}
+    return _("“%(event)s” cannot be recorded: on %(date)s the person is %(state)s.") % {
+        "event": label,
+        "date": date,
+        "state": _STATE_WORDS[violation.state],
+    }
+
+
+def _check_transition(
+    person: Person,
+    kind: str,
+    effective: dt.date,
+    *,
+    recorded_at: dt.datetime,
+    ignoring: int | None = None,
+) -> None:
+    """Refuse `kind` on `effective` if the events before it do not allow it, or if it would make an event
+    already on the timeline after it impossible (a decision recorded late lands between events)."""
+    timeline = as_facts(StatusEvent.objects.filter(person=person))
+    facts = [f for f in timeline if f.id != ignoring]
+    candidate = Fact(_CANDIDATE, kind, effective, recorded_at)
+    known_on = max([recorded_at, *(f.recorded_at for f in timeline)])
+    # A timeline the rules allow must stay so. One that already breaks them (two records merged, each with
+    # its own determination; a history imported as it was) is only checked for the new event itself.
+    clean = not replay(timeline, known_on)
+    for violation in replay([*facts, candidate], known_on):
+        if violation.fact.id == _CANDIDATE:
+            raise ValidationError({"kind": _refusal(violation)})
+        if clean:
+            later = violation.fact
+            words = {
+                "event": EventKind(kind).label,
+                "date": effective.isoformat(),
+                "later": EventKind(later.kind).label,
+                "later_date": later.effective.isoformat(),
+                "why": _refusal(violation),
             }
-        )
-    before = population_on(facts, effective, now)
-    allowed = ALLOWED_FROM[kind]
-    label = EventKind(kind).label
-    if before not in allowed:
-        if kind == K.ASYLUM_APPLICATION and before == P.ASY:
-            message = _("An asylum application cannot be registered: the person already has an open claim on %(date)s.")
-        elif kind == K.REFUGEE_GRANTED:
-            message = _("Refugee status cannot be granted: the person has no open asylum claim on %(date)s.")
-        else:
-            message = _("“%(event)s” cannot be recorded: on %(date)s the person is %(state)s.")
-        raise ValidationError(
-            {"kind": message % {"event": label, "date": effective.isoformat(), "state": _STATE_WORDS[before]}}
-        )
-    needed = REQUIRES_PREVIOUS.get(kind)
-    if needed and last_kind_on(facts, effective, now) not in needed:
-        raise ValidationError(
-            {
-                "kind": _("“%(event)s” needs a rejection before it; there is none in force on %(date)s.")
-                % {"event": label, "date": effective.isoformat()}
-            }
-        )
+            if kind == K.RETRACTION:
+                message = _(
+                    "Without this event, “%(later)s” of %(later_date)s would make no legal sense (%(why)s). "
+                    "Correct the later event first."
+                )
+            else:
+                message = _(
+                    "“%(event)s” on %(date)s would come before “%(later)s” of %(later_date)s, which is already "
+                    "on the timeline and would then make no legal sense (%(why)s). Correct the later event first."
+                )
+            raise ValidationError({"effective": message % words})
 
 
 def refresh_population_type(person: Person) -> None:
@@ -130,12 +138,13 @@ def record_status_event(
     if kind == K.ASYLUM_APPLICATION and not application_type:
         application_type = ApplicationType.FIRST
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one writer per timeline at a time
-    _check_transition(person, kind, effective)
+    recorded_at = recorded_at or timezone.now()
+    _check_transition(person, kind, effective, recorded_at=recorded_at)
     event = StatusEvent.objects.create(
         person=person,
         kind=kind,
         effective=effective,
-        recorded_at=recorded_at or timezone.now(),
+        recorded_at=recorded_at,
         recorded_by=by if getattr(by, "pk", None) else None,
         organisation=organisation,
         evidence=evidence,
@@ -180,13 +189,13 @@ def correct_status_event(
     new_effective = effective or event.effective
     if new_effective > timezone.localdate():
         raise ValidationError({"effective": _("The effective date cannot be in the future.")})
-    if new_kind != K.RETRACTION:
-        _check_transition(person, new_kind, new_effective, ignoring=event.pk)
+    recorded_at = recorded_at or timezone.now()
+    _check_transition(person, new_kind, new_effective, recorded_at=recorded_at, ignoring=event.pk)
     correction = StatusEvent.objects.create(
         person=person,
         kind=new_kind,
         effective=new_effective,
-        recorded_at=recorded_at or timezone.now(),
+        recorded_at=recorded_at,
         recorded_by=by if getattr(by, "pk", None) else None,
         evidence=reason,
         decision_reference=event.decision_reference,

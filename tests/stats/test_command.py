@@ -111,6 +111,13 @@ def test_release_rerun_after_a_correction_is_byte_identical_and_the_change_shows
             .order_by("effective")
             .first()
         )
+        # The extensions that followed the grant were in error too: they are retracted first, latest first,
+        # since the service keeps a timeline the rules allow.
+        later = StatusEvent.objects.filter(person_id=grant.person_id, effective__gt=grant.effective).order_by(
+            "-effective", "-recorded_at"
+        )
+        for extension in later:
+            correct_status_event(event=extension, by=admin, reason="extension of a grant made in error")
         correct_status_event(event=grant, by=admin, reason="granted in error", kind=EventKind.ASYLUM_REJECTED)
         # And a correction of the registry itself: another refugee's sex and origin were mistyped.
         other = Person.objects.filter(pk__in=refugees, iin="").exclude(pk=grant.person_id).first()

@@ -182,3 +182,36 @@ def test_stock_counts_each_person_once_in_the_type_the_fold_gives(organisation, 
         )
         assert {r["population_as_of"]: r["n"] for r in rows} == dict(expected)
         assert Person.objects.filter(pk__in=[p.pk for p in persons]).count() == len(persons)
+
+
+# Any sequence of requests to the status service, in any order of effective dates: what it accepts is a
+# timeline that the transition rules allow from start to end (not only each event against the one before).
+service_requests = st.lists(
+    st.tuples(st.sampled_from(KINDS), days, st.one_of(st.none(), st.integers(0, 30))), min_size=1, max_size=14
+)
+
+
+@PROPERTY_SETTINGS
+@given(requests=service_requests)
+def test_the_service_only_ever_leaves_a_timeline_the_rules_allow(organisation, requests):
+    from django.core.exceptions import ValidationError
+
+    from panah.status.services import correct_status_event, record_status_event
+    from panah.status.timeline import as_facts
+    from panah.status.transitions import replay
+
+    person = PersonFactory(organisation=organisation)
+    with unscoped("property test"):
+        for kind, day, correct in requests:
+            events = list(StatusEvent.objects.filter(person=person, supersedes__isnull=True).order_by("pk"))
+            try:
+                if correct is not None and events:
+                    target = events[correct % len(events)]
+                    if StatusEvent.objects.filter(supersedes=target).exists():
+                        continue
+                    correct_status_event(event=target, by=None, reason="property test")
+                else:
+                    record_status_event(person=person, kind=kind, effective=START + dt.timedelta(days=day), by=None)
+            except ValidationError:
+                continue
+        assert replay(as_facts(StatusEvent.objects.filter(person=person)), timezone.now()) == []

@@ -83,6 +83,12 @@ def test_correction_supersedes_without_editing_and_the_past_view_is_kept(cast):
         assert selectors.stock(as_of=as_of, known_on=timezone.now())["REF"] == 0
         with pytest.raises(ValidationError):
             correct_status_event(event=wrong, by=cast.decider_a, reason="again")
+        with pytest.raises(ValidationError) as error:
+            correct_status_event(event=claim, by=cast.decider_a, reason="entered on the wrong person")
+        assert error.value.message_dict["effective"][0].startswith(
+            "Without this event, “asylum application rejected” of 2016-04-01 would make no legal sense"
+        )
+        correct_status_event(event=correction, by=cast.decider_a, reason="entered on the wrong person")
         retraction = correct_status_event(event=claim, by=cast.decider_a, reason="entered on the wrong person")
         assert retraction.kind == K.RETRACTION
 
@@ -132,3 +138,48 @@ def test_nothing_is_recorded_after_a_death(cast):
     with pytest.raises(ValidationError) as error:
         record(cast.person_b, K.UNDETERMINED_IDENTIFIED, dt.date(2020, 1, 1), cast.sysadmin)
     assert "after the person's death" in str(error.value.message_dict["kind"])
+
+
+def test_a_decision_dated_before_a_recorded_rejection_is_refused_and_nothing_is_written(cast):
+    """What turned `make test` red on 7 December 2026: a grant dated between the claim and a rejection
+    already on the timeline would leave that rejection "from refugee"."""
+    record(cast.person_a, K.ASYLUM_APPLICATION, dt.date(2025, 12, 1), cast.decider_a)
+    record(cast.person_a, K.ASYLUM_REJECTED, dt.date(2026, 7, 6), cast.decider_a)
+    record(cast.person_a, K.APPEAL_LODGED, dt.date(2026, 7, 19), cast.decider_a)
+    with unscoped("test"):
+        before = StatusEvent.objects.count(), AuditEntry.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        record(cast.person_a, K.REFUGEE_GRANTED, dt.date(2026, 2, 23), cast.decider_a)
+
+    assert error.value.message_dict["effective"] == [
+        "“refugee status granted” on 2026-02-23 would come before “asylum application rejected” of 2026-07-06, "
+        "which is already on the timeline and would then make no legal sense (“asylum application rejected” cannot "
+        "be recorded: on 2026-07-06 the person is a refugee.). Correct the later event first."
+    ]
+    with unscoped("test"):
+        assert (StatusEvent.objects.count(), AuditEntry.objects.count()) == before
+    cast.person_a.refresh_from_db()
+    assert cast.person_a.population_type == "ASY"
+
+
+def test_a_death_recorded_late_cannot_come_before_events_already_recorded(cast):
+    record(cast.person_b, K.STATELESS_DETERMINED, dt.date(2012, 1, 1), cast.sysadmin)
+    record(cast.person_b, K.NATURALISED, dt.date(2019, 6, 1), cast.sysadmin)
+
+    with pytest.raises(ValidationError) as error:
+        record(cast.person_b, K.DIED, dt.date(2018, 1, 1), cast.sysadmin)
+    assert "“naturalised” of 2019-06-01" in error.value.message_dict["effective"][0]
+
+
+def test_retracting_the_claim_under_a_grant_is_refused_until_the_grant_is_corrected(cast):
+    claim = record(cast.person_a, K.ASYLUM_APPLICATION, dt.date(2016, 1, 10), cast.decider_a)
+    grant = record(cast.person_a, K.REFUGEE_GRANTED, dt.date(2016, 4, 1), cast.decider_a)
+
+    with unscoped("test"), pytest.raises(ValidationError):
+        correct_status_event(event=claim, by=cast.decider_a, reason="recorded on the wrong person")
+    with unscoped("test"):
+        correct_status_event(event=grant, by=cast.decider_a, reason="recorded on the wrong person")
+        correct_status_event(event=claim, by=cast.decider_a, reason="recorded on the wrong person")
+    cast.person_a.refresh_from_db()
+    assert cast.person_a.population_type == ""
