@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8000
+# Where authority is decided, the actor is typed: the accounts app, every services and selectors module.
+TYPED := panah/accounts $(filter-out panah/accounts/%,$(wildcard panah/*/services.py panah/*/selectors.py panah/*/*_services.py panah/*/*_selectors.py))
 
 .PHONY: run test install system-deps browser lint lock demo serve clean
 
@@ -46,6 +48,7 @@ run: $(STAMP) translations
 
 test: $(STAMP) browser translations
 	$(BIN)/ruff check panah tests bench
+	PANAH_TESTING=1 $(BIN)/mypy $(TYPED)
 	PANAH_DEBUG=1 $(PANAH) makemigrations --check --dry-run >/dev/null
 	@echo "== SQLite =="
 	DATABASE_URL=sqlite:///var/test.sqlite3 PANAH_TESTING=1 $(BIN)/pytest
@@ -54,6 +57,7 @@ test: $(STAMP) browser translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check panah tests bench
+	PANAH_TESTING=1 $(BIN)/mypy $(TYPED)
 	$(BIN)/ruff format --check panah tests bench
 
 # Re-pin every dependency (run after editing pyproject.toml).

@@ -284,3 +284,7 @@ LOGGING = {
 PANAH_SUBJECT_REQUEST_DAYS = int(os.environ.get("PANAH_SUBJECT_REQUEST_DAYS", "30"))
 # Days before an agreement ends from which the agreements page highlights it.
 PANAH_AGREEMENT_WARNING_DAYS = int(os.environ.get("PANAH_AGREEMENT_WARNING_DAYS", "60"))
+# Distinct persons a user without the export right may read in an hour (pages, lists, the API); 0: no quota.
+PANAH_READ_QUOTA = int(os.environ.get("PANAH_READ_QUOTA", "300"))
+# Refused attempts of one user within an hour from which system administrators are shown them.
+PANAH_REFUSALS_ALERT = int(os.environ.get("PANAH_REFUSALS_ALERT", "20"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("panah.accounts.urls")),
     path("persons/", include("panah.registry.urls")),
+    path("persons/", include("panah.status.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("stats/", include("panah.stats.urls")),
     path("jobs/", include("panah.jobs.urls")),

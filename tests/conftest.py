@@ -98,7 +98,12 @@ def cast(db: Any) -> Cast:
     )
     unhcr = OrganisationFactory(code="unhcr-kz", name="UNHCR Kazakhstan", kind="unhcr", regions=[REGION_A, REGION_B])
     partner = OrganisationFactory(code="kibhr", name="KIBHR", kind="partner", regions=[REGION_B])
-    SharingAgreementFactory(provider=state, recipient=unhcr, regions=[REGION_A, REGION_B])
+    SharingAgreementFactory(
+        provider=state,
+        recipient=unhcr,
+        regions=[REGION_A, REGION_B],
+        actions=["view_person", "view_cases", "refer_persons"],  # UNHCR follows and refers; it decides nothing
+    )
 
     def member(username: str, organisation: Organisation, role: str, regions: list[str]) -> User:
         user = UserFactory(username=username)

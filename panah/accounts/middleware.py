@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from panah.accounts.otp import SESSION_HAS_DEVICE, has_device, otp_required, second_factor_missing
-from panah.accounts.scope import Scope, scope_for, use_scope
+from panah.accounts.scope import scope_for, use_scope
 from panah.accounts.services import note_session
 
 
@@ -22,9 +22,7 @@ class ScopeMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         user._panah_scope_cache = {}  # memberships do not change within one request
-        scope: Scope = scope_for(user)
-        request.scope = scope  # type: ignore[attr-defined]
-        with use_scope(scope):
+        with use_scope(scope_for(user)):
             return self.get_response(request)
 
 

@@ -85,6 +85,9 @@ class SharingAgreement(models.Model):
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements_received")
     regions = models.ManyToManyField("geo.Region", verbose_name=_("regions shared"))
     purpose = models.TextField(_("purpose"))
+    # What the recipient may do with the provider's persons and cases: action codes of the policy that an
+    # agreement may grant (`permissions.GRANTABLE`). Never a decision: those stay with the state body.
+    actions = models.JSONField(_("actions granted"), default=list)
     reference = models.CharField(_("agreement reference"), max_length=100)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -105,8 +108,18 @@ class SharingAgreement(models.Model):
         return f"{self.provider} → {self.recipient} ({self.reference})"
 
     def clean(self) -> None:
+        from panah.accounts.permissions import GRANTABLE
+
         if self.provider_id and self.provider_id == self.recipient_id:
             raise ValidationError(_("An organisation cannot share data with itself."))
+        unknown = sorted(set(self.actions) - GRANTABLE)
+        if unknown:
+            raise ValidationError(
+                {
+                    "actions": _("An agreement cannot grant these actions: %(actions)s.")
+                    % {"actions": ", ".join(unknown)}
+                }
+            )
 
 
 class UserSession(models.Model):

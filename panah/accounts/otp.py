@@ -26,14 +26,10 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from panah.accounts.roles import ROLE_ACTIONS, Action, Role
+from panah.accounts.permissions import needs_second_factor
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
-
-# Actions that change a person's legal status, join two files or take personal data out of the system.
-OTP_ACTIONS = frozenset({Action.DECIDE_STATUS, Action.MERGE_PERSONS, Action.EXPORT_PERSONS})
-# Derived from the role table, never hand-listed: a role that gains one of those actions needs the factor.
-OTP_ROLES = frozenset(role for role, actions in ROLE_ACTIONS.items() if actions & OTP_ACTIONS) | {Role.SYSTEM_ADMIN}
+from panah.common.http import AuthenticatedRequest
 
 ISSUER = "Panah"
 TOTP_NAME = "authenticator"
@@ -47,11 +43,7 @@ def otp_required(user: Any) -> bool:
     """Whether `user` must pass the second factor because of what their roles allow."""
     if not settings.PANAH_REQUIRE_OTP or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    from panah.accounts.models import Membership
-
-    return Membership.objects.active().filter(user=user, role__in=OTP_ROLES).exists()
+    return needs_second_factor(user)
 
 
 def is_verified(user: Any) -> bool:
@@ -121,7 +113,7 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_enrolment(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_enrolment(*, request: AuthenticatedRequest, device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm `device` with a code from the app. Returns the new recovery codes (to show once), or
     None when the code is wrong.
     Side effects: the device confirmed, the user's other TOTP devices and old recovery codes deleted,
@@ -176,7 +168,7 @@ class Throttled(Exception):
         self.until = until
 
 
-def verify(*, request: HttpRequest, code: str) -> bool:
+def verify(*, request: AuthenticatedRequest, code: str) -> bool:
     """Check a code from the app, or a recovery code (which is then used up), for the signed-in user.
     Raises Throttled while django-otp refuses every code after wrong ones.
     Side effects: on success the session verified and its key changed; the device's throttling

@@ -6,9 +6,11 @@ may see. Requests open the caller's view scope in `ScopeMiddleware`; commands an
 with `use_scope(scope_for(user))`; code that must cross every scope says so in one visible line,
 `with unscoped("why")`.
 
-A user's scope is the union of one `Grant` per membership: the persons owned by the membership's
-organisation in the membership's regions, plus the persons of every organisation that shares with it
-under an active agreement, in the regions both the agreement and the membership cover.
+A user's scope for an action is the union of one `Grant` per basis the policy allows for it
+(`permissions.POLICY`): the persons owned by the membership's organisation in the membership's regions,
+the persons of every organisation that grants the action to it under an active agreement, in the regions
+both the agreement and the membership cover, and, for a decision reserved to the state, the persons a state
+body's officer sees in that body's regions.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from panah.accounts.roles import Action, Role, role_allows
+from panah.accounts.permissions import is_system_admin, person_grants, role_allows, seats
+from panah.accounts.roles import Action
 
 if TYPE_CHECKING:
     from panah.accounts.models import User
@@ -129,33 +132,12 @@ def scope_for(user: User, action: str = Action.VIEW_PERSON, on: dt.date | None =
 
 
 def _compute_scope(user: User, action: str, on: dt.date) -> Scope:
-    from panah.accounts.models import Membership, SharingAgreement
-
     label = f"{user.get_username()}:{action}"
     if not user.is_active or not user.pk:
         return Scope(label=label, user_id=user.pk)
-    grants: list[Grant] = []
-    memberships = Membership.objects.active(on).filter(user=user).prefetch_related("regions")
-    for membership in memberships:
-        if not role_allows(membership.role, action):
-            continue
-        if membership.role == Role.SYSTEM_ADMIN:
-            return Scope(label=label, everything=True, user_id=user.pk)
-        regions = frozenset(r.code for r in membership.regions.all())
-        if not regions:
-            continue
-        grants.append(Grant(frozenset({membership.organisation_id}), regions))
-        if action == Action.REGISTER_PERSON:
-            continue  # an organisation registers persons only as their owner, never for a provider
-        agreements = (
-            SharingAgreement.objects.filter(recipient_id=membership.organisation_id, valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-            .prefetch_related("regions")
-        )
-        for agreement in agreements:
-            shared = regions & frozenset(r.code for r in agreement.regions.all())
-            if shared:
-                grants.append(Grant(frozenset({agreement.provider_id}), shared))
+    everything, grants = person_grants(user, action, on)
+    if everything:
+        return Scope(label=label, everything=True, user_id=user.pk)
     return Scope(label=label, grants=tuple(_merge(grants)), user_id=user.pk)
 
 
@@ -167,21 +149,17 @@ def organisation_scope(user: User, action: str, on: dt.date | None = None) -> Sc
     owner: a referral is reached by the organisation that sent it and the partner it is addressed to
     (match with `scope.q(organisation="to_organisation")`). A sharing agreement shares persons, never
     another organisation's correspondence, so it adds nothing here."""
-    from panah.accounts.models import Membership
-
     on = on or timezone.localdate()
     label = f"{user.get_username()}:{action}:own organisations"
     if not user.is_active or not user.pk:
         return Scope(label=label, user_id=user.pk)
-    grants: list[Grant] = []
-    for membership in Membership.objects.active(on).filter(user=user).prefetch_related("regions"):
-        if not role_allows(membership.role, action):
-            continue
-        if membership.role == Role.SYSTEM_ADMIN:
-            return Scope(label=label, everything=True, user_id=user.pk)
-        regions = frozenset(r.code for r in membership.regions.all())
-        if regions:
-            grants.append(Grant(frozenset({membership.organisation_id}), regions))
+    if is_system_admin(user):
+        return Scope(label=label, everything=True, user_id=user.pk)
+    grants = [
+        Grant(frozenset({seat.organisation_id}), seat.regions)
+        for seat in seats(user, on)
+        if role_allows(seat.role, action) and seat.regions
+    ]
     return Scope(label=label, grants=tuple(_merge(grants)), user_id=user.pk)
 
 

@@ -1,26 +1,33 @@
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from panah.accounts.models import Membership, Organisation, User
-from panah.accounts.roles import Action, Role, role_allows
+from panah.accounts.permissions import POLICY, Basis, Target, is_system_admin, note_refusal, role_allows, seats
+from panah.accounts.roles import Action, Role
 
 
-def acting_organisation(user: Any, action: str, person: Any = None) -> Organisation | None:
-    """The organisation on whose behalf `user` does `action`: the one owning `person` when the user
-    belongs to it, otherwise the first of the user's organisations whose role allows the action."""
-    memberships = [
-        m
-        for m in Membership.objects.active().filter(user=user).select_related("organisation")
-        if role_allows(m.role, action)
+def acting_organisation(user: User, action: str, person: Any = None, region: Any = None) -> Organisation | None:
+    """The organisation on whose behalf `user` takes `action`: the one owning `person` when the user acts
+    for it with that action in the person's region; otherwise the first of the user's organisations whose
+    role allows the action in that region (a state body, for an action reserved to the state); otherwise
+    the first whose role allows it at all."""
+    region_code = getattr(region, "pk", region) or getattr(person, "region_id", None)
+    state_only = POLICY[action].bases == {Basis.STATE}
+    usable = [
+        s for s in seats(user) if role_allows(s.role, action) and (not state_only or s.organisation_kind == "state")
     ]
-    if person is not None:
-        for membership in memberships:
-            if membership.organisation_id == person.organisation_id:
-                return membership.organisation
-    return memberships[0].organisation if memberships else None
+    preferred = [
+        s
+        for s in usable
+        if person is not None and s.organisation_id == person.organisation_id and region_code in s.regions
+    ]
+    preferred += [s for s in usable if region_code in s.regions] + usable
+    if not preferred:
+        return None
+    return Organisation.objects.get(pk=preferred[0].organisation_id)
 
 
 # Who administers whom. A system administrator (role, or Django superuser) administers every user but
@@ -29,13 +36,7 @@ def acting_organisation(user: Any, action: str, person: Any = None) -> Organisat
 # deactivation, so the same administrators may reactivate them.
 
 
-def is_system_admin(user: Any) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.active().filter(user=user, role=Role.SYSTEM_ADMIN).exists()
-
-
-def administered_organisation_ids(admin: Any) -> set[int]:
+def administered_organisation_ids(admin: User) -> set[int]:
     """The organisations in which `admin` holds an active role allowing MANAGE_USERS."""
     if not admin.is_authenticated or not admin.is_active:
         return set()
@@ -61,7 +62,7 @@ def _belongs_to(organisation_ids: set[int]) -> Q:
     return active | ended
 
 
-def users_for_admin(admin: Any) -> QuerySet[User]:
+def users_for_admin(admin: User) -> QuerySet[User]:
     """The users `admin` may administer (reset a password, deactivate, end sessions): a system
     administrator everyone but themselves; an organisation administrator the users whose every
     current membership is in organisations they administer, except system administrators,
@@ -84,10 +85,21 @@ def users_for_admin(admin: Any) -> QuerySet[User]:
     )
 
 
-def may_administer_users(user: Any) -> bool:
-    return is_system_admin(user) or bool(administered_organisation_ids(user))
+def get_user_for_admin(admin: User, pk: int) -> User:
+    """The user `pk` if `admin` may administer them; the same 404 for "no such user" and "not yours" (the
+    attempt on an existing user is noted as a refusal for the audit log)."""
+    user = users_for_admin(admin).filter(pk=pk).first()
+    if user is None:
+        if User.objects.filter(pk=pk).exists():
+            note_refusal(admin, Action.MANAGE_USERS, Target(label=f"accounts.User:{pk}"), reason="out_of_scope")
+        raise Http404
+    return user
 
 
-def get_user_for_admin(admin: Any, pk: int) -> User:
-    """The user `pk` if `admin` may administer them; the same 404 for "no such user" and "not yours"."""
-    return get_object_or_404(users_for_admin(admin), pk=pk)
+def membership_organisations(admin: User) -> QuerySet[Organisation]:
+    """The organisations in which `admin` gives and ends roles (the policy's MANAGE_MEMBERSHIPS)."""
+    organisations = Organisation.objects.filter(is_active=True).prefetch_related("regions").order_by("name")
+    if is_system_admin(admin):
+        return organisations
+    ids = {s.organisation_id for s in seats(admin) if role_allows(s.role, Action.MANAGE_MEMBERSHIPS)}
+    return organisations.filter(pk__in=sorted(ids))

@@ -20,14 +20,20 @@ from django.views.decorators.http import require_POST
 from panah.accounts import otp, services
 from panah.accounts.forms import (
     DeactivateForm,
+    EndMembershipForm,
     EnrolForm,
+    MembershipForm,
+    NewUserForm,
     ReactivateForm,
     ResetSecondFactorForm,
     TemporaryPasswordForm,
     VerifyForm,
 )
-from panah.accounts.models import UserSession
-from panah.accounts.selectors import get_user_for_admin, may_administer_users, users_for_admin
+from panah.accounts.models import Membership, UserSession
+from panah.accounts.permissions import is_system_admin, may, require
+from panah.accounts.roles import Action
+from panah.accounts.selectors import get_user_for_admin, membership_organisations, users_for_admin
+from panah.common.http import AuthenticatedRequest
 
 THROTTLED = gettext_lazy("Too many wrong codes: wait a little and try again. Each wrong code doubles the wait.")
 
@@ -48,7 +54,7 @@ def _next(request: HttpRequest, default: str = "home") -> HttpResponseRedirect:
 
 
 @login_required
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
     """Scan the QR code (or type the key), confirm with a code; the recovery codes are shown once.
     Replacing a confirmed authenticator needs a session that passed it."""
     if otp.has_device(request.user) and not otp.is_verified(request.user):
@@ -80,7 +86,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in."""
     if otp.is_verified(request.user):
         return _next(request)
@@ -110,7 +116,7 @@ def redirect_with_next(request: HttpRequest, name: str) -> HttpResponseRedirect:
 
 @login_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     if not otp.is_verified(request.user):
         raise PermissionDenied
     codes = otp.replace_recovery_codes(by=request.user)
@@ -121,7 +127,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_device": otp.has_device(user),
@@ -135,7 +141,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user)
     if request.method == "POST":
         form = PasswordChangeForm(request.user, request.POST)
@@ -156,7 +162,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_own_session(request: HttpRequest, pk: int) -> HttpResponse:
+def end_own_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(UserSession, pk=pk, user=request.user)
     if session.session_key == request.session.session_key:
         messages.error(request, _("To end this session, sign out."))
@@ -170,21 +176,115 @@ def end_own_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    if not may_administer_users(request.user):
-        raise PermissionDenied
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE_USERS)
     users = users_for_admin(request.user).order_by("username")
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query) | users.filter(last_name__icontains=query)
-    return render(request, "accounts/user_list.html", {"users": users[:200], "query": query})
+    context = {"users": users[:200], "query": query, "may_create": may(request.user, Action.MANAGE_MEMBERSHIPS)}
+    return render(request, "accounts/user_list.html", context)
 
 
-def _user_page(request: HttpRequest, pk: int, status: int = 200, **forms: object) -> HttpResponse:
+def _membership_form(
+    request: AuthenticatedRequest, data: Any = None, form_class: type[MembershipForm] = MembershipForm
+) -> Any:
+    return form_class(
+        data,
+        organisations=membership_organisations(request.user),
+        system_admin=is_system_admin(request.user),
+    )
+
+
+@login_required
+def user_new(request: AuthenticatedRequest) -> HttpResponse:
+    """Create an account with its first role and a temporary password."""
+    require(request.user, Action.MANAGE_MEMBERSHIPS)
+    form = _membership_form(request, request.POST or None, NewUserForm)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_user(
+                by=request.user,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password1"],
+                organisation=data["organisation"],
+                role=data["role"],
+                regions=data["regions"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(user)s is created and must choose a new password at the first sign-in.")
+                % {"user": user.get_username()},
+            )
+            return redirect("accounts:user_detail", pk=user.pk)
+    context = {"form": form, "error_forms": [form] if form.errors else []}
+    return render(request, "accounts/user_new.html", context, status=400 if form.errors else 200)
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def user_membership(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    target = get_user_for_admin(request.user, pk)
+    form = _membership_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_membership(
+                by=request.user,
+                user=target,
+                organisation=data["organisation"],
+                role=data["role"],
+                regions=data["regions"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The role is given."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return _user_page(request, pk, status=400, membership_form=form)
+
+
+@login_required
+@require_POST
+def user_end_membership(request: AuthenticatedRequest, pk: int, membership_pk: int) -> HttpResponse:
+    target = get_user_for_admin(request.user, pk)
+    membership = get_object_or_404(Membership, pk=membership_pk, user=target)
+    form = EndMembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_membership(by=request.user, membership=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role is ended."))
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+def _user_page(request: AuthenticatedRequest, pk: int, status: int = 200, **forms: object) -> HttpResponse:
     target = get_user_for_admin(request.user, pk)
     context = {
         "target": target,
-        "memberships": target.memberships.select_related("organisation").order_by("-valid_from"),
+        "memberships": target.memberships.select_related("organisation")
+        .prefetch_related("regions")
+        .order_by("-valid_from"),
+        "membership_form": _membership_form(request),
+        "end_membership_form": EndMembershipForm(),
+        "may_manage_memberships": may(request.user, Action.MANAGE_MEMBERSHIPS),
         "sessions": services.active_sessions(target),
         "password_form": TemporaryPasswordForm(),
         "deactivate_form": DeactivateForm(),
@@ -199,13 +299,13 @@ def _user_page(request: HttpRequest, pk: int, status: int = 200, **forms: object
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _user_page(request, pk)
 
 
 @login_required
 @require_POST
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_user_for_admin(request.user, pk)
     form = TemporaryPasswordForm(request.POST)
     if form.is_valid():
@@ -224,7 +324,11 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _user_action(
-    request: HttpRequest, pk: int, form_name: str, form_class: type[forms.Form], act: Callable[[Any, dict], str]
+    request: AuthenticatedRequest,
+    pk: int,
+    form_name: str,
+    form_class: type[forms.Form],
+    act: Callable[[Any, dict], str],
 ) -> HttpResponse:
     """An administrator's action on a user's page: the form, then `act(target, cleaned_data)`, which
     does it and says what was done; an invalid form shows the page again with its errors (400)."""
@@ -238,7 +342,7 @@ def _user_action(
 
 @login_required
 @require_POST
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def deactivate(target: Any, data: dict) -> str:
         services.deactivate_user(by=request.user, user=target, reason=data["reason"])
         return _("%(user)s is deactivated.") % {"user": target.get_username()}
@@ -248,7 +352,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def reactivate(target: Any, data: dict) -> str:
         services.reactivate_user(by=request.user, user=target, restore_memberships=data["restore_memberships"])
         return _("%(user)s can sign in again.") % {"user": target.get_username()}
@@ -258,7 +362,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_second_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def reset(target: Any, data: dict) -> str:
         services.reset_second_factor(by=request.user, user=target, reason=data["reason"])
         return _("%(user)s's authenticator and recovery codes are removed; they enrol again at their next sign-in.") % {
@@ -270,7 +374,7 @@ def user_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_end_session(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def user_end_session(request: AuthenticatedRequest, pk: int, session_pk: int) -> HttpResponse:
     target = get_user_for_admin(request.user, pk)
     session = get_object_or_404(UserSession, pk=session_pk, user=target)
     services.end_session(by=request.user, session=session)

@@ -20,6 +20,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from panah.accounts.models import Membership
 from panah.api.schemas import ERRORS, ErrorOut, MembershipOut, MeOut
+from panah.audit.services import ReadQuotaExceeded
 
 
 class TokenAuth(HttpBearer):
@@ -117,6 +118,13 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _error(request, 403, str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(ReadQuotaExceeded)
+def _read_quota(request: HttpRequest, exc: ReadQuotaExceeded) -> HttpResponse:
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = "3600"
+    return response
 
 
 @api.exception_handler(Throttled)

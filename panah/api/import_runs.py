@@ -3,18 +3,20 @@ same checks and the same background task as the import pages (panah.imports)."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from panah.accounts.models import Organisation
+from panah.accounts.permissions import require
+from panah.accounts.roles import Action
 from panah.api.schemas import ERRORS, ORGANISATION_CODE, ErrorOut, ImportReportOut, ImportRunOut
-from panah.imports.forms import MAX_UPLOAD, registering_organisations
+from panah.imports.forms import MAX_UPLOAD
 from panah.imports.models import ImportRun
 from panah.imports.report import to_xlsx
+from panah.imports.selectors import get_run_for_user, runs_for_user
 from panah.imports.services import start_import
 from panah.imports.validate import Report
 
@@ -30,10 +32,7 @@ class UploadIn(Schema):
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
-    run = get_object_or_404(ImportRun.objects.select_related("organisation", "job").defer("content"), pk=pk)
-    if not run.visible_to(request.user):
-        raise Http404
-    return run
+    return get_run_for_user(request.user, pk)
 
 
 def _out(run: ImportRun) -> dict[str, Any]:
@@ -64,17 +63,10 @@ def upload(request: HttpRequest, data: Form[UploadIn], file: File[UploadedFile])
     the returned run. All-or-nothing unless `skip_invalid`; a re-sent file creates nothing new."""
     if file.size > MAX_UPLOAD:
         return Status(413, {"detail": "The file is larger than 50 MB: split it into several files.", "errors": []})
-    allowed = {o.code: o for o in registering_organisations(request.user)}
-    organisation = allowed.get(data.organisation)
+    require(request.user, Action.REGISTER_PERSON)
+    organisation = Organisation.objects.filter(code=data.organisation).first()
     if organisation is None:
-        if not allowed:
-            raise PermissionDenied("Your role does not include registering persons.")
-        exists = Organisation.objects.filter(code=data.organisation).exists()
-        raise PermissionDenied(
-            "You may not register persons for this organisation."
-            if exists
-            else f"No organisation with the code {data.organisation!r}."
-        )
+        raise ValidationError({"organisation": f"No organisation with the code {data.organisation!r}."})
     run = start_import(
         by=request.user,
         organisation=organisation,
@@ -89,8 +81,7 @@ def upload(request: HttpRequest, data: Form[UploadIn], file: File[UploadedFile])
 
 @router.get("", response={200: list[ImportRunOut], **ERRORS}, summary="The caller's latest imports")
 def runs(request: HttpRequest) -> list[dict[str, Any]]:
-    queryset = ImportRun.objects.filter(requested_by=request.user).select_related("organisation", "job")
-    return [_out(run) for run in queryset.defer("content")[:50]]
+    return [_out(run) for run in runs_for_user(request.user)[:50]]
 
 
 @router.get("/{int:pk}", response={200: ImportRunOut, **ERRORS}, summary="State and progress of one import")

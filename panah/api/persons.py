@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Field, Path, Query, Router, Schema
 
+from panah.accounts.permissions import may
+from panah.accounts.roles import Action
 from panah.api.schemas import (
     COUNTRY_CODE,
     ERRORS,
@@ -24,9 +26,10 @@ from panah.api.schemas import (
     StatusEventOut,
     StatusOut,
 )
-from panah.audit.services import record_person_reads
+from panah.audit.services import record_reads
 from panah.registry import selectors
 from panah.registry.models import Person, PopulationType, Sex
+from panah.registry.services import view_person
 from panah.status.selectors import known_on_bound, timeline
 from panah.status.timeline import as_facts, last_kind_on, population_on
 
@@ -103,7 +106,7 @@ def _event(event: Any) -> dict[str, Any]:
 
 def _get(request: HttpRequest, number: str, purpose: str) -> Person:
     """The person in the caller's scope (404 otherwise), following merges; the read is audited."""
-    return selectors.view_person(by=request.user, registration_number=number, purpose=purpose)
+    return view_person(by=request.user, registration_number=number, purpose=purpose)
 
 
 @router.get("", response={200: PersonPageOut, **ERRORS}, summary="List or search persons")
@@ -139,7 +142,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
         persons = list(queryset.order_by("pk")[: filters.limit + 1])
         following = persons[filters.limit - 1].registration_number if len(persons) > filters.limit else None
         persons = persons[: filters.limit]
-    record_person_reads(by=request.user, persons=persons, summary="listed through the API")
+    record_reads(by=request.user, persons=persons, summary="listed through the API")
     return {"items": [_summary(p) for p in persons], "next": following}
 
 
@@ -147,7 +150,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
 def get_person(request: HttpRequest, number: str = NUMBER) -> dict[str, Any]:
     """A merged-away number answers with the surviving record (its own `registration_number`)."""
     person = _get(request, number, purpose="API")
-    may_see_sensitive = request.user.has_perm("panah.view_sensitive_needs", person)
+    may_see_sensitive = may(request.user, Action.VIEW_SENSITIVE_NEEDS, person)
     language = (get_language() or "en")[:2]
     needs = list(person.specific_needs.select_related("code"))
     shown = [n for n in needs if not n.code.highly_sensitive or may_see_sensitive]

@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
+from panah.accounts.permissions import may
+from panah.accounts.roles import Action
 from panah.api.schemas import ERRORS, TEXT, ReleaseOut, ReleaseSummaryOut, StatisticsOut
 from panah.stats.disclosure import EXACT, PUBLIC
 from panah.stats.models import Release
+from panah.stats.selectors import statistics_regions
 from panah.stats.services import compute
 from panah.stats.tables import Parameters, default_period
-from panah.stats.views import may_see_exact, regions_or_403
 from panah.status.selectors import known_on_bound
 
 router = Router(tags=["statistics"])
@@ -36,7 +38,7 @@ class StatisticsQuery(Schema):
     "", response={200: StatisticsOut, **ERRORS}, summary="Stocks, flows and rates by origin, sex, age and region"
 )
 def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
-    regions = regions_or_403(request)
+    regions = statistics_regions(request.user)
     today = timezone.localdate()
     as_of = query.as_of or today
     errors = []
@@ -46,7 +48,7 @@ def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str,
     start, end = query.period_start or start, query.period_end or end
     if start > end:
         errors.append({"field": "period_end", "message": "The end of the flow period cannot be before its start."})
-    if query.policy == "exact" and not may_see_exact(request.user):
+    if query.policy == "exact" and not may(request.user, Action.VIEW_EXACT_STATISTICS):
         errors.append({"field": "policy", "message": "Exact figures are for users who may export personal data."})
     if errors:
         raise ValidationError({e["field"]: e["message"] for e in errors})
@@ -63,11 +65,11 @@ def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str,
 
 @router.get("/releases", response={200: list[ReleaseSummaryOut], **ERRORS}, summary="Published statistics releases")
 def releases(request: HttpRequest) -> Any:
-    regions_or_403(request)
+    statistics_regions(request.user)
     return Release.objects.order_by("-published_at")[:200]
 
 
 @router.get("/releases/{reference}", response={200: ReleaseOut, **ERRORS}, summary="One release, as published")
 def release(request: HttpRequest, reference: str = Path(..., max_length=60, pattern=TEXT)) -> Any:
-    regions_or_403(request)
+    statistics_regions(request.user)
     return get_object_or_404(Release, reference=reference)

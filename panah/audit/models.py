@@ -19,6 +19,16 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
 
+    def redact(self, changes: dict[str, Any]) -> int:
+        """Replace the recorded values of these entries (their field names stay) when the person they
+        name is anonymised. Only `privacy.services.anonymise_person` calls it, inside its audited transaction."""
+        return models.QuerySet.update(self, changes=changes)
+
+    def expire(self) -> int:
+        """Delete these entries because their retention period has passed. Only
+        `audit.services.expire_entries` calls it, and audits the deletion in the same transaction."""
+        return models.QuerySet.delete(self)[0]
+
 
 class AuditEntry(models.Model):
     """One thing someone did: viewed a person, changed one, exported, merged, signed in.
@@ -41,6 +51,7 @@ class AuditEntry(models.Model):
         LOGOUT = "logout", _("signed out")
         ADMIN = "admin", _("administered")
         COMMAND = "command", _("ran a command")
+        REFUSED = "refused", _("was refused")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

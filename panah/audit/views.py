@@ -1,14 +1,13 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from panah.accounts.models import Membership
-from panah.accounts.roles import Role
+from panah.accounts.permissions import is_system_admin, require
+from panah.accounts.roles import Action
+from panah.audit import selectors
 from panah.audit.models import AuditEntry
 from panah.registry.forms import DayField
 
@@ -23,22 +22,11 @@ class AuditFilterForm(forms.Form):
     until = DayField(label=gettext_lazy("Until"), required=False)
 
 
-def audit_entries_for(user) -> "forms.Any":  # type: ignore[name-defined]
-    """The entries a user may read: every entry for a system administrator, their organisations' for
-    an organisation administrator."""
-    memberships = Membership.objects.active().filter(user=user)
-    if memberships.filter(role=Role.SYSTEM_ADMIN).exists():
-        return AuditEntry.objects.all()
-    organisations = memberships.filter(role=Role.ORG_ADMIN).values("organisation")
-    return AuditEntry.objects.filter(organisation__in=organisations)
-
-
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("panah.view_audit"):
-        raise PermissionDenied(_("Only administrators read the audit log."))
+    require(request.user, Action.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
-    entries = audit_entries_for(request.user).select_related("organisation")
+    entries = selectors.entries_for(request.user).select_related("organisation")
     if form.is_valid():
         data = form.cleaned_data
         if data["person"]:
@@ -52,4 +40,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["until"]:
             entries = entries.filter(at__date__lte=data["until"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"form": form, "page": page})
+    refused = selectors.frequent_refusals() if is_system_admin(request.user) else []
+    return render(request, "audit/log.html", {"form": form, "page": page, "refused": refused})

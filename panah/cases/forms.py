@@ -21,6 +21,11 @@ class OpenCaseForm(forms.Form):
     reference = forms.CharField(label=_("File reference"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the kinds the caller's organisation may open for this person (a partner opens no state procedure).
+        self.fields["kind"].choices = [(k, label) for k, label in CaseKind.choices if k in kinds]
+
 
 class TransitionForm(forms.Form):
     transition = forms.ChoiceField(label=_("Step"))
@@ -28,12 +33,13 @@ class TransitionForm(forms.Form):
     decision_reference = forms.CharField(label=_("Decision or document reference"), max_length=100, required=False)
     note = forms.CharField(label=_("Reason or note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, workflow: Workflow, state: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workflow: Workflow, steps: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Every step of the kind validates, so that a step no longer allowed (a stale page) reaches the
-        # service and is refused with its reason; the list shows only the steps allowed now.
+        # Every step of the kind validates, so that a step no longer allowed (a stale page, or one outside
+        # the caller's authority) reaches the service and is refused with its reason; the list shows only
+        # the steps the caller may take now.
         self.fields["transition"].choices = [("", "—"), *((t.name, t.label) for t in workflow.transitions)]
-        self.fields["transition"].widget.choices = [("", "—"), *((t.name, t.label) for t in workflow.available(state))]
+        self.fields["transition"].widget.choices = [("", "—"), *((t.name, t.label) for t in steps)]
 
 
 class NoteForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from panah.accounts.permissions import Target
 from panah.accounts.scope import ScopedManager
 from panah.cases.referral_workflow import FINAL as REFERRAL_FINAL
 from panah.cases.referral_workflow import ReferralKind, ReferralState
@@ -94,6 +95,21 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    def policy_target(self) -> Target:
+        """The case as the authorisation policy reads it: the organisation handling it and where, the
+        person it is about, and the partners an accepted referral on it assigns work to."""
+        assigned = Referral._base_manager.filter(case_id=self.pk, state=ReferralState.ACCEPTED).values_list(
+            "to_organisation_id", flat=True
+        )
+        return Target(
+            label=f"cases.Case:{self.pk}",
+            organisation_id=self.organisation_id,
+            region_code=self.region_id,
+            person=self.person,
+            organisation_kind=self.organisation.kind,
+            assigned_organisation_ids=frozenset(assigned) if self.pk else frozenset(),
+        )
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -416,6 +432,16 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state not in REFERRAL_FINAL
+
+    def partner_target(self) -> Target:
+        """The referral as the partner it is addressed to reaches it."""
+        return Target(f"cases.Referral:{self.pk}", organisation_id=self.to_organisation_id, region_code=self.region_id)
+
+    def referrer_target(self) -> Target:
+        """The referral as the organisation that sent it reaches it."""
+        return Target(
+            f"cases.Referral:{self.pk}", organisation_id=self.from_organisation_id, region_code=self.region_id
+        )
 
 
 class ReferralSubject(models.Model):

@@ -19,10 +19,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import may, note_refusal
 from panah.accounts.roles import Action
 from panah.accounts.scope import organisation_scope, unscoped
-from panah.audit.models import AuditEntry
-from panah.audit.services import record
 from panah.cases.models import Referral, ReferralEvent, ReferralSubject, ServiceDelivery
 from panah.cases.referral_workflow import PARTNER, REFERRER, ReferralStep, available
 from panah.registry.models import PersonName, Relationship, Sex
@@ -30,7 +30,7 @@ from panah.registry.models import PersonName, Relationship, Sex
 WHY = "referrals are reached through the organisations that sent or received them (scope.organisation_scope)"
 
 
-def referrals_for_user(user: Any, action: str = Action.VIEW_PERSON) -> QuerySet[Referral]:
+def referrals_for_user(user: User, action: str = Action.VIEW_PERSON) -> QuerySet[Referral]:
     """The referrals `user` may reach for `action`: sent by or addressed to one of the user's
     organisations, in the regions of that membership."""
     scope = organisation_scope(user, action)
@@ -40,7 +40,7 @@ def referrals_for_user(user: Any, action: str = Action.VIEW_PERSON) -> QuerySet[
         ).select_related("person", "project", "from_organisation", "to_organisation", "sent_by")
 
 
-def side_of(user: Any, referral: Referral, action: str = Action.VIEW_PERSON) -> str | None:
+def side_of(user: User, referral: Referral, action: str = Action.VIEW_PERSON) -> str | None:
     """PARTNER when `user` reaches `referral` as its addressee, REFERRER as its sender, else None."""
     scope = organisation_scope(user, action)
     if scope.covers(referral.to_organisation_id, referral.region_id):
@@ -50,10 +50,14 @@ def side_of(user: Any, referral: Referral, action: str = Action.VIEW_PERSON) -> 
     return None
 
 
-def get_referral_for_user(user: Any, pk: int) -> Referral:
+def get_referral_for_user(user: User, pk: int) -> Referral:
     """One referral `user` may reach, or 404 (the same for "no such referral" and "not yours")."""
     referral = referrals_for_user(user).filter(pk=pk).first()
     if referral is None:
+        with unscoped("does the referral the caller cannot reach exist? (for the refusal's audit entry)"):
+            exists = Referral.objects.filter(pk=pk).first()
+        if exists is not None:
+            note_refusal(user, Action.FOLLOW_REFERRALS, exists.referrer_target(), reason="out_of_scope")
         raise Http404(_("No such referral."))
     return referral
 
@@ -143,30 +147,21 @@ def shared_view(referral: Referral, on: dt.date | None = None) -> SharedReferral
     )
 
 
-def view_referral(*, by: Any, pk: int) -> tuple[Referral, SharedReferral, str, list[ReferralStep]]:
-    """Fetch a referral for its page, what it shares, the caller's side and the steps open to them.
-    Side effects: one audit entry."""
+def referral_page(*, by: User, pk: int) -> tuple[Referral, SharedReferral, str, list[ReferralStep]]:
+    """A referral for its page, what it shares, the caller's side and the steps open to them."""
     referral = get_referral_for_user(by, pk)
     side = side_of(by, referral) or REFERRER
-    record(
-        by=by,
-        action=AuditEntry.Action.VIEW,
-        obj=referral,
-        person=referral.person,
-        organisation=referral.to_organisation if side == PARTNER else referral.from_organisation,
-        purpose="referral",
-    )
-    steps = available(referral.state, side) if side_of(by, referral, Action.WORK_CASES) == side else []
+    steps = available(referral.state, side) if side == PARTNER and may(by, Action.RESPOND_REFERRALS, referral) else []
     return referral, shared_view(referral), side, steps
 
 
 @dataclass
 class Inbox:
-    addressed: list[Referral]
-    sent: list[Referral]
+    addressed: list[Any]  # referrals annotated with `shared` and `number`
+    sent: list[Any]
 
 
-def inbox(user: Any, *, limit: int = 200) -> Inbox:
+def inbox(user: User, *, limit: int = 200) -> Inbox:
     """The referrals addressed to the user's organisations and those they sent, newest first, each
     annotated with `shared` (how many persons it shares). Two queries."""
     scope = organisation_scope(user, Action.VIEW_PERSON)
@@ -180,15 +175,9 @@ def inbox(user: Any, *, limit: int = 200) -> Inbox:
             .exclude(pk__in=[r.pk for r in addressed])
             .order_by("-sent_on", "-id")[:limit]
         )
-    record(
-        by=user,
-        action=AuditEntry.Action.SEARCH,
-        summary="referrals inbox",
-        changes={"addressed": len(addressed), "sent": len(sent)},
-    )
     return Inbox(addressed=addressed, sent=sent)
 
 
-def referrals_of_person(user: Any, person: Any) -> list[Referral]:
+def referrals_of_person(user: User, person: Any) -> list[Referral]:
     """The referrals of `person` the user's organisations sent or received (for a case or person page)."""
     return list(referrals_for_user(user).filter(person=person).order_by("-sent_on", "-id"))

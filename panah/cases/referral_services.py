@@ -1,23 +1,25 @@
 """Writes of referrals to partner projects. Each service is one transaction: authorise the caller through
 the scoping layer, validate against the table in `referral_workflow.py`, write, audit.
 
-Who may act: the organisation that refers works the person's case (`scope_for(by, WORK_CASES)` covers
-the person); the partner acts on a referral addressed to it in a region of its membership
-(`organisation_scope(by, WORK_CASES)` covers `to_organisation` and `region`). The partner does not see
-the person, so its writes cross the person scope in one visible `unscoped` line, after that check.
+Who may act is the authorisation policy's: the organisation that refers needs `REFER_PERSONS` on the
+person; the partner acts on a referral addressed to it in a region of its membership (`RESPOND_REFERRALS`).
+The partner does not see the person, so its writes cross the person scope in one visible `unscoped` line,
+after that check.
 """
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import Refused, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import organisation_scope, scope_for, unscoped
+from panah.accounts.scope import unscoped
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -29,7 +31,7 @@ from panah.registry.models import Consent, HouseholdMember, Person
 ADULT_AGE = 18
 
 
-def _user(by: Any) -> Any:
+def _user(by: User) -> Any:
     return by if getattr(by, "pk", None) else None
 
 
@@ -60,7 +62,7 @@ def _number(person: Person) -> str:
 @transaction.atomic
 def send_referral(
     *,
-    by: Any,
+    by: User,
     person: Person,
     project: PartnerProject,
     kind: str,
@@ -79,8 +81,7 @@ def send_referral(
     consent relied on; a "sent" history row; one audit entry. Raises PermissionDenied outside the
     caller's scope, ValidationError with a clear message otherwise. Capacity is checked on acceptance."""
     sent_on = sent_on or timezone.localdate()
-    if not scope_for(by, Action.WORK_CASES).allows(person):
-        raise PermissionDenied(_("Your role does not allow referring this person."))
+    require(by, Action.REFER_PERSONS, person)
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": _("The date cannot be in the future.")})
     if kind not in ReferralKind.values:
@@ -136,9 +137,9 @@ def send_referral(
                     % {"date": sent_on.strftime("%d.%m.%Y"), "numbers": ", ".join(missing)}
                 }
             )
-    organisation = acting_organisation(by, Action.WORK_CASES, person)
+    organisation = acting_organisation(by, Action.REFER_PERSONS, person)
     if organisation is None:
-        raise PermissionDenied(_("You act for no organisation that works cases."))
+        raise Refused(Action.REFER_PERSONS)
     referral = Referral.objects.create(
         person=person,
         household=home,
@@ -181,18 +182,13 @@ def send_referral(
     return referral
 
 
-def _as_partner(by: Any, referral: Referral) -> None:
-    if not organisation_scope(by, Action.WORK_CASES).covers(referral.to_organisation_id, referral.region_id):
-        raise PermissionDenied(_("Only the partner this referral is addressed to can do this."))
-
-
 def _served(project: PartnerProject) -> int:
     """Persons the project serves now: those of its accepted referrals."""
     return ReferralSubject.objects.filter(referral__project=project, referral__state=ReferralState.ACCEPTED).count()
 
 
 @transaction.atomic
-def step_referral(*, by: Any, referral: Referral, step: str, effective: dt.date, reason: str = "") -> Referral:
+def step_referral(*, by: User, referral: Referral, step: str, effective: dt.date, reason: str = "") -> Referral:
     """Take one step of the referral's state machine (accept, decline, complete), as the partner.
 
     Side effects: the referral's state; a history row with the reason; one audit entry. Accepting locks
@@ -200,9 +196,9 @@ def step_referral(*, by: Any, referral: Referral, step: str, effective: dt.date,
     would exceed its capacity. Raises ValidationError for a step the table does not allow from the
     current state, a missing reason, a date in the future or before the current state began, or capacity
     exceeded; PermissionDenied for anyone but the partner it is addressed to."""
-    _as_partner(by, referral)
+    require(by, Action.RESPOND_REFERRALS, referral)
     found = step_named(step)
-    with unscoped("the partner acts on a referral addressed to it (checked by organisation_scope above)"):
+    with unscoped("the partner acts on a referral addressed to it (authorised above)"):
         referral = Referral.objects.select_for_update().select_related("project", "person").get(pk=referral.pk)
         if found is None:
             raise ValidationError({"step": _("Unknown step.")})
@@ -267,15 +263,15 @@ def step_referral(*, by: Any, referral: Referral, step: str, effective: dt.date,
 
 @transaction.atomic
 def record_delivery(
-    *, by: Any, referral: Referral, delivered_on: dt.date, service: str, delivered_by: str = "", note: str = ""
+    *, by: User, referral: Referral, delivered_on: dt.date, service: str, delivered_by: str = "", note: str = ""
 ) -> ServiceDelivery:
     """Record a service the partner delivered under an accepted referral.
 
     Side effects: one ServiceDelivery; one audit entry. Raises ValidationError unless the referral is
     accepted, the service is named and the date lies between the acceptance and today;
     PermissionDenied for anyone but the partner it is addressed to."""
-    _as_partner(by, referral)
-    with unscoped("the partner records a service under a referral addressed to it (checked above)"):
+    require(by, Action.RESPOND_REFERRALS, referral)
+    with unscoped("the partner records a service under a referral addressed to it (authorised above)"):
         referral = Referral.objects.select_related("person", "to_organisation").get(pk=referral.pk)
         if referral.state != ReferralState.ACCEPTED:
             raise ValidationError({"service": _("Services are recorded while the referral is accepted.")})

@@ -7,13 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from panah.accounts.permissions import require
+from panah.accounts.roles import Action
+from panah.audit.models import AuditEntry
+from panah.audit.services import record
 from panah.cases import referral_selectors as selectors
 from panah.cases import referral_services as services
 from panah.cases.referral_forms import DeliveryForm, ReferForm, ReferralStepForm
@@ -26,8 +30,7 @@ from panah.registry.selectors import get_person
 @login_required
 def refer(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
-    if not request.user.has_perm("panah.work_cases", person):
-        raise PermissionDenied(_("Your role does not allow referring this person."))
+    require(request.user, Action.REFER_PERSONS, person)
     case = None
     if request.GET.get("case"):
         case = get_case_for_user(request.user, int(request.GET["case"]) if request.GET["case"].isdigit() else 0)
@@ -59,11 +62,26 @@ def refer(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     found = selectors.inbox(request.user)
+    record(
+        by=request.user,
+        action=AuditEntry.Action.SEARCH,
+        summary="referrals inbox",
+        changes={"addressed": len(found.addressed), "sent": len(found.sent)},
+    )
     return render(request, "cases/referrals.html", {"title": _("Referrals"), "inbox": found})
 
 
 def _detail(request: HttpRequest, pk: int, status: int = 200, **forms: Any) -> HttpResponse:
-    referral, shared, side, steps = selectors.view_referral(by=request.user, pk=pk)
+    referral, shared, side, steps = selectors.referral_page(by=request.user, pk=pk)
+    if status == 200:
+        record(
+            by=request.user,
+            action=AuditEntry.Action.VIEW,
+            obj=referral,
+            person=referral.person,
+            organisation=referral.to_organisation if side == PARTNER else referral.from_organisation,
+            purpose="referral",
+        )
     today = timezone.localdate()
     context = {
         "title": _("Referral %(number)s") % {"number": referral.pk},

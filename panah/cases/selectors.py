@@ -1,5 +1,6 @@
-"""Reads of casework. Which cases a user may see is answered here, once (`cases_for_user`): a case is
-visible exactly when its person is (the scoping layer, through `Case.person_scope_path`).
+"""Reads of casework. Which cases a user may reach is answered here, once (`cases_for_user`): a case of a
+person inside the user's view scope (the scoping layer, through `Case.person_scope_path`), on the bases
+the authorisation policy gives the action (the organisation handling it, an agreement, a referral).
 
 Lists and reports are database aggregations, never Python loops over persons.
 """
@@ -26,10 +27,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import POLICY, Basis, may, note_refusal
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for, use_scope
-from panah.audit.models import AuditEntry
-from panah.audit.services import record
+from panah.accounts.scope import organisation_scope, scope_for, unscoped, use_scope
 from panah.cases import deadlines
 from panah.cases.models import (
     Case,
@@ -39,8 +40,10 @@ from panah.cases.models import (
     DeadlineRule,
     EligibilityRule,
     PersonCondition,
+    Referral,
     ResidenceFrom,
 )
+from panah.cases.referral_workflow import ReferralState
 from panah.cases.workflows import CaseKind
 from panah.registry.models import Document, DocumentType, HouseholdMember, Person, PersonName, Relationship
 from panah.status.models import RESULTING_POPULATION, EventKind, StatusEvent
@@ -56,25 +59,61 @@ def _names() -> Prefetch:
     return Prefetch("person__names", queryset=PersonName.objects.order_by("position", "id"))
 
 
-def cases_for_user(user: Any) -> QuerySet[Case]:
-    """The cases `user` may see: those of the persons inside the user's view scope."""
+def cases_for_user(user: User, action: str = Action.VIEW_CASES) -> QuerySet[Case]:
+    """The cases `user` may reach for `action`, by the bases the policy gives it
+    (`permissions.POLICY[action]`): of the persons in the user's view scope, the cases handled by the
+    user's organisations in their regions, those whose handling organisation grants the action to the
+    user's under an active agreement, and those an accepted referral assigns to the user's organisation."""
+    handled = scope_for(user, action)  # own organisations and what agreements grant, by case organisation
+    assigned = organisation_scope(user, action) if Basis.REFERRAL in POLICY[action].bases else None
+    by_referral = Q(pk__in=[])
+    if assigned is not None and (assigned.everything or assigned.grants):
+        accepted = Referral._base_manager.filter(case_id=OuterRef("pk"), state=ReferralState.ACCEPTED).filter(
+            assigned.q(organisation="to_organisation")
+        )
+        by_referral = Q(Exists(accepted))
+    reached = Q() if handled.everything else handled.q() | by_referral  # (an empty Q would vanish in the |)
     with use_scope(scope_for(user, Action.VIEW_PERSON)):
-        return Case.objects.select_related("person", "region", "organisation", "assigned_to").prefetch_related(_names())
+        return (
+            Case.objects.filter(reached)
+            .select_related("person", "region", "organisation", "assigned_to")
+            .prefetch_related(_names())
+        )
 
 
-def get_case_for_user(user: Any, pk: int) -> Case:
-    """One case `user` may see, or 404 (the same for "no such case" and "not yours")."""
-    case = cases_for_user(user).filter(pk=pk).first()
+def get_case_for_user(user: User, pk: int, action: str = Action.VIEW_CASES) -> Case:
+    """One case `user` may reach, or 404: the same for "no such case" and "not yours"; a case that exists
+    outside the caller's reach is noted as a refused attempt."""
+    case = cases_for_user(user, action).filter(pk=pk).first()
     if case is None:
+        with unscoped("is the case the caller cannot reach there at all? (for the refusal's audit entry)"):
+            exists = Case.objects.filter(pk=pk).select_related("person").first()
+        if exists is not None:
+            note_refusal(user, action, exists.policy_target(), reason="out_of_scope")
         raise Http404(_("No such case."))
     return case
 
 
-def view_case(*, by: Any, pk: int) -> Case:
-    """Fetch a case for its page and audit the view. Side effects: one audit entry."""
-    case = get_case_for_user(by, pk)
-    record(by=by, action=AuditEntry.Action.VIEW, obj=case, person=case.person, purpose="casework")
-    return case
+def untracked_children_for(user: User, on: dt.date) -> list[Person]:
+    """Children of concern without a birth certificate and without a birth-registration case, among the
+    persons `user` may open cases for."""
+    with use_scope(scope_for(user, Action.OPEN_CASES)):
+        tracked = Case.objects.filter(kind=CaseKind.BIRTH_REGISTRATION).values("person_id")
+        return list(children_without_certificate(on).exclude(pk__in=tracked).select_related("region"))
+
+
+def kinds_user_may_open(user: User, person: Person) -> list[str]:
+    """The kinds of case `user` may open for `person`: the state procedures only for the competent state body."""
+    from panah.cases.workflows import STATE_PROCEDURES
+
+    may_open = may(user, Action.OPEN_CASES, person)
+    may_register = may(user, Action.OPEN_STATE_PROCEDURES, person)
+    return [k for k in CaseKind.values if (may_register if k in STATE_PROCEDURES else may_open)]
+
+
+def cases_of_person(user: User, person: Person) -> list[Case]:
+    """The cases of `person` that `user` may see, newest first."""
+    return list(cases_for_user(user).filter(person=person).order_by("-opened_on", "-id"))
 
 
 def history(case: Case) -> list[CaseEvent]:
@@ -105,7 +144,7 @@ class Worklist:
     mine_only: bool = True
 
 
-def worklist(user: Any, *, today: dt.date | None = None, mine_only: bool = True, limit: int = 100) -> Worklist:
+def worklist(user: User, *, today: dt.date | None = None, mine_only: bool = True, limit: int = 100) -> Worklist:
     """An officer's day: open cases overdue or due within SOON_DAYS, open tasks, and children past the
     alert age without a birth certificate. `mine_only`: the cases assigned to the user, and the
     unassigned ones of the user's scope; otherwise every case of the scope."""
@@ -121,7 +160,8 @@ def worklist(user: Any, *, today: dt.date | None = None, mine_only: bool = True,
         ]
     )
     with use_scope(scope_for(user, Action.VIEW_PERSON)):
-        tasks = CaseTask.objects.filter(done_on__isnull=True).select_related("case", "case__person")
+        tasks = CaseTask.objects.filter(done_on__isnull=True, case__in=cases_for_user(user).values("pk"))
+        tasks = tasks.select_related("case", "case__person")
     if mine_only:
         tasks = tasks.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
     result.tasks = list(tasks.order_by("due_on", "id")[:limit])
@@ -134,7 +174,7 @@ def worklist(user: Any, *, today: dt.date | None = None, mine_only: bool = True,
     return result
 
 
-def regional_overview(user: Any, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+def regional_overview(user: User, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per region handling cases: open cases, overdue, due soon, by kind: one grouped query."""
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=SOON_DAYS)
@@ -278,7 +318,7 @@ def _residence_start_expression(rule: EligibilityRule, now: dt.datetime) -> Subq
     return Subquery(last.values("effective")[:1], output_field=DateField())
 
 
-def eligible_persons(rule: EligibilityRule, on: dt.date) -> QuerySet[Person]:
+def eligible_persons(rule: EligibilityRule, on: dt.date) -> QuerySet[Any]:
     """Persons of the open scope eligible under `rule` on `on`, annotated `residence_since`: one query."""
     now = timezone.now()
     persons = (

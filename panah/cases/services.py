@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from panah.accounts.models import Membership, Organisation
+from panah.accounts.models import Membership, Organisation, User
+from panah.accounts.permissions import Refused, Target, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for, unscoped, use_scope
+from panah.accounts.scope import unscoped
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -30,17 +31,12 @@ from panah.cases.models import (
     ObstacleKind,
     PersonCondition,
 )
-from panah.cases.workflows import BIRTH, DEADLINES, OPENED, OPENING_STATUS_EVENT, WORKFLOWS, CaseKind
+from panah.cases.workflows import BIRTH, DEADLINES, OPENED, OPENING_STATUS_EVENT, STATE_PROCEDURES, WORKFLOWS, CaseKind
 from panah.registry.models import Document, DocumentType, Person, PopulationType
 from panah.status.models import EventKind, StatusEvent
 from panah.status.services import record_status_event
 from panah.status.timeline import as_facts, population_on
 from panah.status.timeline import known_events as known_facts
-
-
-def _require(by: Any, action: str, person: Person) -> None:
-    if not scope_for(by, action).allows(person):
-        raise PermissionDenied(_("Your role does not allow this for this person's case."))
 
 
 def _not_future(day: dt.date, field: str = "effective") -> None:
@@ -50,6 +46,31 @@ def _not_future(day: dt.date, field: str = "effective") -> None:
 
 def _covers(organisation: Organisation, region: Any) -> bool:
     return organisation.regions.filter(pk=region.pk).exists()
+
+
+def _check_handler(by: User | None, kind: str, organisation: Organisation, region: Any, person: Person) -> None:
+    """The organisation that is to handle a case of `kind` in `region`: it works there, a procedure of the
+    state stays with a state body, and `by` (when given) acts for it there."""
+    if not _covers(organisation, region):
+        raise ValidationError(
+            {
+                "region": _("%(organisation)s does not work in %(region)s.")
+                % {"organisation": organisation.name, "region": region.name}
+            }
+        )
+    if kind in STATE_PROCEDURES and organisation.kind != Organisation.Kind.STATE:
+        raise ValidationError(
+            {"organisation": _("An asylum, statelessness or citizenship procedure is handled by a state body.")}
+        )
+    if by is not None:
+        handler = Target(
+            label=f"a new case of {organisation.code}",
+            organisation_id=organisation.pk,
+            region_code=region.pk,
+            person=person,
+            organisation_kind=organisation.kind,
+        )
+        require(by, Action.MANAGE_CASES, handler)
 
 
 # ---- deadlines -------------------------------------------------------------------------------------
@@ -62,6 +83,7 @@ def next_deadline(case: Case, on: dt.date | None = None) -> deadlines.Deadline |
     on = on or timezone.localdate()
     found: list[deadlines.Deadline] = []
     for code, anchor in DEADLINES.get(case.kind, {}).get(case.state, []):
+        start: dt.date | None
         if anchor == OPENED:
             start = case.opened_on
         elif anchor == BIRTH:
@@ -110,7 +132,7 @@ def lodged_late(case: Case) -> bool:
 @transaction.atomic
 def open_case(
     *,
-    by: Any,
+    by: User,
     person: Person,
     kind: str,
     opened_on: dt.date,
@@ -132,27 +154,20 @@ def open_case(
     """
     if kind not in WORKFLOWS:
         raise ValidationError({"kind": _("Unknown kind of case.")})
-    _require(by, Action.WORK_CASES, person)
+    opening = Action.OPEN_STATE_PROCEDURES if kind in STATE_PROCEDURES else Action.OPEN_CASES
+    require(by, opening, person)
     opening_event = OPENING_STATUS_EVENT.get(kind)
     adopted = _open_claim(person, opened_on) if opening_event else None
     if adopted is not None:
         opening_event, opened_on = None, adopted.effective
-    elif opening_event:
-        _require(by, Action.DECIDE_STATUS, person)
     _not_future(opened_on, "opened_on")
     if arrival_date and arrival_date > opened_on:
         raise ValidationError({"arrival_date": _("The arrival cannot be after the application.")})
-    organisation = organisation or acting_organisation(by, Action.WORK_CASES, person)
-    if organisation is None:
-        raise PermissionDenied(_("You act for no organisation that works cases."))
     region = region or person.region
-    if not _covers(organisation, region):
-        raise ValidationError(
-            {
-                "region": _("%(organisation)s does not work in %(region)s.")
-                % {"organisation": organisation.name, "region": region.name}
-            }
-        )
+    organisation = organisation or acting_organisation(by, opening, person, region)
+    if organisation is None:
+        raise Refused(opening)
+    _check_handler(by, kind, organisation, region, person)
     if Case.objects.filter(person=person, kind=kind, closed_on__isnull=True).exists() and kind in (
         CaseKind.ASYLUM,
         CaseKind.STATELESSNESS,
@@ -232,7 +247,7 @@ def _locked(case: Case) -> Case:
 
 @transaction.atomic
 def transition_case(
-    *, by: Any, case: Case, transition: str, effective: dt.date, note: str = "", decision_reference: str = ""
+    *, by: User, case: Case, transition: str, effective: dt.date, note: str = "", decision_reference: str = ""
 ) -> Case:
     """Take one step of the case's state machine.
 
@@ -264,7 +279,7 @@ def transition_case(
                 % {"step": step.label, "state": case.state_label, "allowed": allowed}
             }
         )
-    _require(by, Action.DECIDE_STATUS if step.status_event else Action.WORK_CASES, person)
+    require(by, Action.DECIDE_CASES if workflow.decides(step.name) else Action.WORK_CASES, case)
     if step.needs_reason and not note.strip():
         raise ValidationError({"note": _("Give the reason for this step.")})
     _not_future(effective)
@@ -285,6 +300,7 @@ def transition_case(
             organisation=case.organisation,
             evidence=note,
             decision_reference=decision_reference,
+            case=case,
         )
     before = case.state
     case.state = step.target
@@ -330,7 +346,7 @@ def transition_case(
 
 @transaction.atomic
 def transfer_case(
-    *, by: Any, case: Case, region: Any, organisation: Organisation | None = None, effective: dt.date, note: str
+    *, by: User, case: Case, region: Any, organisation: Organisation | None = None, effective: dt.date, note: str
 ) -> Case:
     """Hand an open case to another region (and, if given, another organisation working there).
 
@@ -338,19 +354,13 @@ def transfer_case(
     history row that keeps both sides; the next deadline (unchanged: legal time limits do not restart
     with a transfer); one audit entry."""
     case = _locked(case)
-    _require(by, Action.WORK_CASES, case.person)
+    require(by, Action.MANAGE_CASES, case)
     if case.closed_on is not None:
         raise ValidationError({"region": _("A closed case cannot be transferred.")})
     organisation = organisation or case.organisation
     if region.pk == case.region_id and organisation.pk == case.organisation_id:
         raise ValidationError({"region": _("The case is already handled there.")})
-    if not _covers(organisation, region):
-        raise ValidationError(
-            {
-                "region": _("%(organisation)s does not work in %(region)s.")
-                % {"organisation": organisation.name, "region": region.name}
-            }
-        )
+    _check_handler(None, case.kind, organisation, region, case.person)
     if not note.strip():
         raise ValidationError({"note": _("Say why the case is transferred.")})
     _not_future(effective)
@@ -382,10 +392,10 @@ def transfer_case(
 
 
 @transaction.atomic
-def assign_case(*, by: Any, case: Case, officer: Any) -> Case:
+def assign_case(*, by: User, case: Case, officer: Any) -> Case:
     """Assign the case to an officer of the organisation handling it. Side effects: the case, a history row, audit."""
     case = _locked(case)
-    _require(by, Action.WORK_CASES, case.person)
+    require(by, Action.MANAGE_CASES, case)
     if (
         officer is not None
         and not Membership.objects.active().filter(user=officer, organisation=case.organisation_id).exists()
@@ -412,9 +422,9 @@ def assign_case(*, by: Any, case: Case, officer: Any) -> Case:
 
 
 @transaction.atomic
-def add_note(*, by: Any, case: Case, text: str) -> CaseEvent:
+def add_note(*, by: User, case: Case, text: str) -> CaseEvent:
     """Side effects: a note in the case history; audit entry."""
-    _require(by, Action.WORK_CASES, case.person)
+    require(by, Action.NOTE_CASES, case)
     if not text.strip():
         raise ValidationError({"text": _("Write the note.")})
     event = CaseEvent.objects.create(
@@ -429,9 +439,9 @@ def add_note(*, by: Any, case: Case, text: str) -> CaseEvent:
 
 
 @transaction.atomic
-def add_task(*, by: Any, case: Case, title: str, due_on: dt.date | None = None, assigned_to: Any = None) -> CaseTask:
+def add_task(*, by: User, case: Case, title: str, due_on: dt.date | None = None, assigned_to: Any = None) -> CaseTask:
     """Side effects: a task on the case; audit entry."""
-    _require(by, Action.WORK_CASES, case.person)
+    require(by, Action.NOTE_CASES, case)
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be done.")})
     task = CaseTask.objects.create(
@@ -446,9 +456,9 @@ def add_task(*, by: Any, case: Case, title: str, due_on: dt.date | None = None, 
 
 
 @transaction.atomic
-def complete_task(*, by: Any, task: CaseTask, done_on: dt.date | None = None) -> CaseTask:
+def complete_task(*, by: User, task: CaseTask, done_on: dt.date | None = None) -> CaseTask:
     """Side effects: the task marked done; audit entry."""
-    _require(by, Action.WORK_CASES, task.case.person)
+    require(by, Action.NOTE_CASES, task.case)
     if task.done_on is not None:
         raise ValidationError({"task": _("This task is already done.")})
     done_on = done_on or timezone.localdate()
@@ -469,7 +479,7 @@ def complete_task(*, by: Any, task: CaseTask, done_on: dt.date | None = None) ->
 
 
 @transaction.atomic
-def record_obstacle(*, by: Any, case: Case, kind: str, found_on: dt.date, note: str = "") -> BirthObstacle:
+def record_obstacle(*, by: User, case: Case, kind: str, found_on: dt.date, note: str = "") -> BirthObstacle:
     """Record what stops a child's birth registration.
 
     Side effects: the obstacle; the case moves to "obstacle to registration" when its table allows
@@ -479,7 +489,7 @@ def record_obstacle(*, by: Any, case: Case, kind: str, found_on: dt.date, note: 
         raise ValidationError({"kind": _("Obstacles are recorded on birth-registration cases.")})
     if kind not in ObstacleKind.values:
         raise ValidationError({"kind": _("Choose the obstacle.")})
-    _require(by, Action.WORK_CASES, case.person)
+    require(by, Action.WORK_CASES, case)
     _not_future(found_on, "found_on")
     if case.closed_on is not None:
         raise ValidationError({"kind": _("The birth certificate is already issued.")})
@@ -487,7 +497,8 @@ def record_obstacle(*, by: Any, case: Case, kind: str, found_on: dt.date, note: 
         case=case, kind=kind, found_on=found_on, note=note, recorded_by=by if getattr(by, "pk", None) else None
     )
     label = str(ObstacleKind(kind).label)
-    if case.state in WORKFLOWS[case.kind].transition("block").sources and found_on >= case.state_since:
+    block = WORKFLOWS[case.kind].transition("block")
+    if block is not None and case.state in block.sources and found_on >= case.state_since:
         transition_case(by=by, case=case, transition="block", effective=found_on, note=label)
     else:
         CaseEvent.objects.create(
@@ -502,9 +513,9 @@ def record_obstacle(*, by: Any, case: Case, kind: str, found_on: dt.date, note: 
 
 
 @transaction.atomic
-def resolve_obstacle(*, by: Any, obstacle: BirthObstacle, resolved_on: dt.date) -> BirthObstacle:
+def resolve_obstacle(*, by: User, obstacle: BirthObstacle, resolved_on: dt.date) -> BirthObstacle:
     """Side effects: the obstacle's end date; audit entry."""
-    _require(by, Action.WORK_CASES, obstacle.case.person)
+    require(by, Action.WORK_CASES, obstacle.case)
     _not_future(resolved_on, "resolved_on")
     if resolved_on < obstacle.found_on:
         raise ValidationError({"resolved_on": _("An obstacle cannot be resolved before it was found.")})
@@ -525,12 +536,12 @@ def resolve_obstacle(*, by: Any, obstacle: BirthObstacle, resolved_on: dt.date) 
 
 @transaction.atomic
 def record_condition(
-    *, by: Any, person: Person, kind: str, met_on: dt.date, until: dt.date | None = None, reference: str = ""
+    *, by: User, person: Person, kind: str, met_on: dt.date, until: dt.date | None = None, reference: str = ""
 ) -> PersonCondition:
     """Record that a person meets a condition eligibility rules ask for. Side effects: the row; audit entry."""
     if kind not in ConditionKind.values:
         raise ValidationError({"kind": _("Choose the condition.")})
-    _require(by, Action.WORK_CASES, person)
+    require(by, Action.OPEN_CASES, person)
     _not_future(met_on, "met_on")
     if until and until < met_on:
         raise ValidationError({"until": _("“Valid until” cannot be before the date it was met.")})
@@ -546,29 +557,26 @@ def record_condition(
     return condition
 
 
-def track_births(*, by: Any, on: dt.date | None = None) -> int:
+def track_births(*, by: User, on: dt.date | None = None) -> int:
     """Open a birth-registration case for every child of concern without a birth certificate and not yet
     tracked, among those `by` may work on (`selectors.children_without_certificate`).
 
     Side effects: per child, what `open_case` does (the case, its history row, its deadline from the
     birth, an audit entry). Returns how many cases were opened; a child `by` may not work on is left."""
-    from panah.cases.selectors import children_without_certificate
+    from panah.cases.selectors import untracked_children_for
 
     on = on or timezone.localdate()
     opened = 0
-    with use_scope(scope_for(by, Action.WORK_CASES)):
-        tracked = Case.objects.filter(kind=CaseKind.BIRTH_REGISTRATION).values("person_id")
-        children = list(children_without_certificate(on).exclude(pk__in=tracked).select_related("region"))
-        for child in children:
-            try:
-                open_case(
-                    by=by,
-                    person=child,
-                    kind=CaseKind.BIRTH_REGISTRATION,
-                    opened_on=on,
-                    note=_("Child of a person of concern found without a birth certificate."),
-                )
-            except (PermissionDenied, ValidationError):
-                continue
-            opened += 1
+    for child in untracked_children_for(by, on):
+        try:
+            open_case(
+                by=by,
+                person=child,
+                kind=CaseKind.BIRTH_REGISTRATION,
+                opened_on=on,
+                note=_("Child of a person of concern found without a birth certificate."),
+            )
+        except (PermissionDenied, ValidationError):
+            continue
+        opened += 1
     return opened

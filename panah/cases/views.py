@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -37,14 +38,9 @@ from panah.registry.selectors import get_person
 PAGE_SIZE = 50
 
 
-def _may_work(request: HttpRequest) -> None:
-    if not request.user.has_perm("panah.work_cases"):
-        raise PermissionDenied(_("Your role does not include casework."))
-
-
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    _may_work(request)
+    require(request.user, Action.WORK_CASES)
     mine_only = request.GET.get("all") != "1"
     work = selectors.worklist(request.user, mine_only=mine_only)
     return render(
@@ -56,7 +52,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    _may_work(request)
+    require(request.user, Action.VIEW_CASES)
     today = timezone.localdate()
     rows = selectors.regional_overview(request.user, today=today)
     regions = {r.code: r for r in Region.objects.filter(code__in={row["region_id"] for row in rows})}
@@ -74,9 +70,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def open_case(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
-    if not request.user.has_perm("panah.work_cases", person):
-        raise PermissionDenied(_("Your role does not allow opening cases for this person."))
-    form = OpenCaseForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    kinds = selectors.kinds_user_may_open(request.user, person)
+    if not kinds:
+        require(request.user, Action.OPEN_CASES, person)
+    form = OpenCaseForm(request.POST or None, kinds=kinds, initial={"opened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(by=request.user, person=person, **form.cleaned_data)
@@ -94,7 +91,21 @@ def open_case(request: HttpRequest, number: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, case: Any, status: int = 200, **forms: Any) -> HttpResponse:
     today = timezone.localdate()
+    user = request.user
+    rights = {
+        "may_work": may(user, Action.WORK_CASES, case),
+        "may_decide": may(user, Action.DECIDE_CASES, case),
+        "may_note": may(user, Action.NOTE_CASES, case),
+        "may_manage": may(user, Action.MANAGE_CASES, case),
+        "may_refer": may(user, Action.REFER_PERSONS, case.person),
+    }
+    steps = [
+        t
+        for t in case.workflow.available(case.state)
+        if rights["may_decide" if case.workflow.decides(t.name) else "may_work"]
+    ]
     context = {
+        **rights,
         "title": str(case),
         "case": case,
         "person": case.person,
@@ -103,11 +114,10 @@ def _detail(request: HttpRequest, case: Any, status: int = 200, **forms: Any) ->
         "history": selectors.history(case),
         "tasks": list(case.tasks.all()),
         "obstacles": list(case.obstacles.all()) if case.kind == CaseKind.BIRTH_REGISTRATION else [],
-        "available": case.workflow.available(case.state),
+        "available": steps,
         "today": today,
-        "may_work": request.user.has_perm("panah.work_cases", case.person),
         "transition_form": forms.get("transition_form")
-        or TransitionForm(workflow=case.workflow, state=case.state, initial={"effective": today}),
+        or TransitionForm(workflow=case.workflow, steps=steps, initial={"effective": today}),
         "note_form": forms.get("note_form") or NoteForm(),
         "task_form": forms.get("task_form") or TaskForm(),
         "transfer_form": forms.get("transfer_form") or TransferForm(today=today, initial={"effective": today}),
@@ -121,7 +131,8 @@ def _detail(request: HttpRequest, case: Any, status: int = 200, **forms: Any) ->
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.view_case(by=request.user, pk=pk)
+    case = selectors.get_case_for_user(request.user, pk)
+    record(by=request.user, action=AuditEntry.Action.VIEW, obj=case, person=case.person, purpose="casework")
     return _detail(request, case)
 
 
@@ -142,7 +153,7 @@ def _post(request: HttpRequest, pk: int, name: str, form: Any, call: Any, done: 
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, pk)
-    form = TransitionForm(request.POST, workflow=case.workflow, state=case.state)
+    form = TransitionForm(request.POST, workflow=case.workflow, steps=[])
     return _post(
         request,
         pk,
@@ -247,7 +258,7 @@ def obstacle_resolved(request: HttpRequest, pk: int, obstacle_id: int) -> HttpRe
 
 @login_required
 def births(request: HttpRequest) -> HttpResponse:
-    _may_work(request)
+    require(request.user, Action.OPEN_CASES)
     today = timezone.localdate()
     rows = selectors.birth_report(today)
     regions = {r.code: r for r in Region.objects.filter(code__in={row["region_id"] for row in rows})}
@@ -268,7 +279,7 @@ def births(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def eligible(request: HttpRequest) -> HttpResponse:
-    _may_work(request)
+    require(request.user, Action.OPEN_CASES)
     today = timezone.localdate()
     rows = selectors.eligible_now(today)
     summary = selectors.eligible_by_region(today)
@@ -297,8 +308,7 @@ def eligible(request: HttpRequest) -> HttpResponse:
 @login_required
 def eligibility(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
-    if not request.user.has_perm("panah.work_cases", person):
-        raise PermissionDenied(_("Your role does not allow casework for this person."))
+    require(request.user, Action.OPEN_CASES, person)
     form = ConditionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,8 +329,7 @@ def eligibility(request: HttpRequest, number: str) -> HttpResponse:
             "conditions": list(person.conditions.all()),
             "form": form,
             "error_forms": [form] if form.errors else [],
-            "cases": list(person.cases.order_by("-opened_on")),
-            "may_open": request.user.has_perm("panah.work_cases", person),
-            "action": Action.WORK_CASES,
+            "cases": selectors.cases_of_person(request.user, person),
+            "may_open": True,
         },
     )

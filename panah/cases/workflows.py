@@ -3,7 +3,7 @@ the transitions allowed between them. `services.transition_case` reads nothing e
 a step is legal, and which status event (if any) the step writes to the legal-status timeline.
 
 A transition that decides legal status names the `panah.status` event kind it records; the timeline's
-own transition table (`panah.status.services.ALLOWED_FROM`) is checked too, in the same transaction, so
+own transition table (`panah.status.transitions.ALLOWED_FROM`) is checked too, in the same transaction, so
 a case can never say "recognised" while the timeline says something else.
 
 Deadlines: `DEADLINES[kind][state]` names the dated legal rule (a `DeadlineRule.code`) that runs while a
@@ -46,6 +46,13 @@ class Workflow:
     states: dict[str, Promise]
     final: frozenset[str]
     transitions: tuple[Transition, ...] = field(default=())
+    # The steps that are decisions reserved to the competent state body (Action.DECIDE_CASES): granting,
+    # refusing, determining, postponing or closing a claim. Every other step is recorded by the organisation
+    # handling the case, or one it assigned the work to (Action.WORK_CASES).
+    decisions: frozenset[str] = frozenset()
+
+    def decides(self, name: str) -> bool:
+        return name in self.decisions
 
     def transition(self, name: str) -> Transition | None:
         return next((t for t in self.transitions if t.name == name), None)
@@ -76,6 +83,9 @@ ASYLUM = Workflow(
         "closed": _("closed"),
     },
     final=frozenset({"withdrawn", "closed"}),
+    decisions=frozenset(
+        {"postpone", "recognise", "reject", "appeal_allowed", "appeal_dismissed", "withdraw", "extend"}
+    ),
     transitions=(
         _t("interview", _("Record the interview"), {"registered", "verification"}, "interview"),
         _t(
@@ -152,6 +162,7 @@ STATELESSNESS = Workflow(
         "closed": _("closed"),
     },
     final=frozenset({"nationality_confirmed", "withdrawn", "closed"}),
+    decisions=frozenset({"determine", "confirm_nationality", "refuse", "appeal_dismissed"}),
     transitions=(
         _t("examine", _("Start the examination"), {"application"}, "examination"),
         _t(
@@ -195,6 +206,7 @@ NATURALISATION = Workflow(
         "withdrawn": _("withdrawn"),
     },
     final=frozenset({"granted", "refused", "withdrawn"}),
+    decisions=frozenset({"grant", "refuse"}),
     transitions=(
         _t("submit", _("Application submitted"), {"preparing"}, "submitted"),
         _t("grant", _("Citizenship granted"), {"submitted"}, "granted", status_event=K.NATURALISED),
@@ -261,6 +273,10 @@ LEGAL_ASSISTANCE = Workflow(
 WORKFLOWS: dict[str, Workflow] = {
     w.kind: w for w in (ASYLUM, STATELESSNESS, NATURALISATION, DOCUMENTATION, BIRTH_REGISTRATION, LEGAL_ASSISTANCE)
 }
+
+# The procedures of the state: only the competent state body registers and handles them
+# (Action.OPEN_STATE_PROCEDURES); a partner helps a person prepare with a legal-assistance case.
+STATE_PROCEDURES = frozenset({CaseKind.ASYLUM, CaseKind.STATELESSNESS, CaseKind.NATURALISATION})
 
 # What an opening records on the timeline: registering an asylum application makes an asylum-seeker.
 OPENING_STATUS_EVENT: dict[str, str] = {CaseKind.ASYLUM: K.ASYLUM_APPLICATION}

@@ -82,13 +82,24 @@ ORGANISATIONS: tuple[tuple[str, str, str, str | tuple[str, ...]], ...] = (
 )
 NGOS = ("kibhr", "sana-sezim")
 
-# provider, recipient, purpose, reference, regions
-AGREEMENTS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("mlsp", "unhcr-kz", "Protection monitoring and official statistics", "MLSP-UNHCR-2015/01", ALL_REGIONS),
+# provider, recipient, purpose, reference, regions, actions granted (accounts.permissions.GRANTABLE)
+FOLLOW = ("view_person", "view_cases", "refer_persons")
+AGREEMENTS: tuple[tuple[str, str, str, str, str, tuple[str, ...]], ...] = (
+    ("mlsp", "unhcr-kz", "Protection monitoring and official statistics", "MLSP-UNHCR-2015/01", ALL_REGIONS, FOLLOW),
     ("kibhr", "unhcr-kz", "Identification of stateless persons and persons of undetermined nationality, "
-     "legal aid and reporting under the UNHCR partnership agreement", "KIBHR-UNHCR-2015/02", ORG_REGIONS),
+     "legal aid and reporting under the UNHCR partnership agreement", "KIBHR-UNHCR-2015/02", ORG_REGIONS, FOLLOW),
     ("sana-sezim", "unhcr-kz", "Identification of stateless persons and persons of undetermined nationality, "
-     "legal aid and reporting under the UNHCR partnership agreement", "SANASEZIM-UNHCR-2015/03", ORG_REGIONS),
+     "legal aid and reporting under the UNHCR partnership agreement", "SANASEZIM-UNHCR-2015/03", ORG_REGIONS, FOLLOW),
+    # The state body sees the persons the partners identified, to determine their status (Order No. 607);
+    # the partners follow the determination of their clients (the state's cases), and decide nothing in it.
+    ("kibhr", "mlsp", "Referral of persons of undetermined nationality to the statelessness determination "
+     "procedure", "KIBHR-MLSP-2020/01", ORG_REGIONS, ("view_person",)),
+    ("sana-sezim", "mlsp", "Referral of persons of undetermined nationality to the statelessness determination "
+     "procedure", "SANASEZIM-MLSP-2020/01", ORG_REGIONS, ("view_person",)),
+    ("mlsp", "kibhr", "Partners follow the determination procedures of the persons they identified",
+     "MLSP-KIBHR-2020/02", ORG_REGIONS, ("view_cases",)),
+    ("mlsp", "sana-sezim", "Partners follow the determination procedures of the persons they identified",
+     "MLSP-SANASEZIM-2020/02", ORG_REGIONS, ("view_cases",)),
 )
 
 # username, role, organisation, regions, first name, last name
@@ -2201,18 +2212,20 @@ def ensure_accounts(today: dt.date) -> tuple[dict[str, Any], dict[str, Any], lis
         )
         organisation.regions.set(current if regions == ALL_REGIONS else regions)
         organisations[code] = organisation
-    for provider, recipient, purpose, reference, regions in AGREEMENTS:
+    for provider, recipient, purpose, reference, regions, actions in AGREEMENTS:
         agreement, _ = SharingAgreement.objects.update_or_create(
             reference=reference,
             defaults={
                 "provider": organisations[provider],
                 "recipient": organisations[recipient],
                 "purpose": purpose,
+                "actions": list(actions),
                 "valid_from": MEMBERSHIP_FROM,
                 "valid_to": None,
             },
         )
-        agreement.regions.set(current if regions == ALL_REGIONS else organisation_regions(provider, today))
+        shared = current if regions == ALL_REGIONS else organisation_regions(provider, today)
+        agreement.regions.set(sorted(set(shared) & set(organisation_regions(recipient, today))))
     # One hash for every demo login: they share the published password, and Argon2 takes a while.
     password = make_password(DEMO_PASSWORD)
     users, table = {}, []

@@ -1,20 +1,33 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 
-from panah.audit.services import audit_context
+from panah.accounts.permissions import collecting_refusals, flush_refusals
+from panah.audit.services import ReadQuotaExceeded, audit_context
 
 
 class AuditContextMiddleware:
-    """Tells the audit log where a web action came from: channel, address, user's organisation."""
+    """Tells the audit log where a web action came from (channel, address), and writes the refusals the
+    authorisation policy noted during the request once its work has ended, so that a refused write leaves
+    nothing but its refusal entry. A user past the hourly read quota gets 429 with the reason."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/v1/") else "web"
-        with audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR")):
-            return self.get_response(request)
+        with audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR")), collecting_refusals() as refusals:
+            response = self.get_response(request)
+            flush_refusals(refusals)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ReadQuotaExceeded):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(exception), "errors": []}, status=429)
+            return render(request, "429.html", {"message": str(exception)}, status=429)
+        return None
 
 
 class RefuseNulMiddleware:

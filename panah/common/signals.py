@@ -22,10 +22,11 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    AuditEntry.objects.create(
+    # Nobody is signed in: the entry names the user name tried; the address comes from the request's
+    # audit context, like every other entry's.
+    record(
+        by=None,
+        username=str(credentials.get("username", ""))[:150],
         action=AuditEntry.Action.LOGIN_FAILED,
-        username=username,
         summary="failed sign-in",
-        ip_address=getattr(request, "META", {}).get("REMOTE_ADDR") if request else None,
     )

@@ -3,12 +3,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from panah.accounts.permissions import is_system_admin, may
+from panah.accounts.roles import Action
+from panah.audit.selectors import frequent_refusals
 from panah.ops.health import readiness
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/home.html", {"can_register": request.user.has_perm("panah.register_person")})
+    context = {
+        "can_register": may(request.user, Action.REGISTER_PERSON),
+        # System administrators see at once who was refused many times in the last hour.
+        "refused": frequent_refusals() if is_system_admin(request.user) else [],
+    }
+    return render(request, "common/home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.cases.models import Case, CaseEvent, Referral
@@ -50,7 +50,8 @@ def subject_access(*, by: Any, person: Person, purpose: str) -> dict[str, Any]:
 
     Side effects: one audit entry (action export, with the purpose), written before the audit
     entries are read so the export lists its own making."""
-    may_see_sensitive = scope_for(by, Action.VIEW_SENSITIVE_NEEDS).allows(person)
+    require(by, Action.VIEW_PERSON, person)
+    may_see_sensitive = may(by, Action.VIEW_SENSITIVE_NEEDS, person)
     record(
         by=by,
         action=AuditEntry.Action.EXPORT,

@@ -32,7 +32,7 @@ def sync_reference_lists(**_: Any) -> None:
         )
     for row in REGIONS:
         if row.successors:
-            Region.objects.get(code=row.code).successors.set(row.successors)
+            Region.objects.get(code=row.code).successors.set(Region.objects.filter(code__in=row.successors))
 
     existing = set(Country.objects.values_list("alpha3", flat=True))
     ru, kk = _translator("ru"), _translator("kk")

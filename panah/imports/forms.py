@@ -3,19 +3,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from panah.accounts.models import Membership, Organisation
-from panah.accounts.roles import Action, role_allows
+from panah.accounts.models import Organisation
+from panah.imports.selectors import registering_organisations
 
 MAX_UPLOAD = 50 * 1024 * 1024
-
-
-def registering_organisations(user: Any) -> list[Organisation]:
-    """The organisations `user` may register persons for (system administrators: all)."""
-    memberships = Membership.objects.active().filter(user=user).select_related("organisation")
-    allowed = [m for m in memberships if role_allows(m.role, Action.REGISTER_PERSON)]
-    if any(m.role == "system_admin" for m in allowed):
-        return list(Organisation.objects.filter(is_active=True))
-    return sorted({m.organisation for m in allowed}, key=lambda o: o.name)
 
 
 class UploadForm(forms.Form):

@@ -5,11 +5,11 @@ invalid rows), the report, and the outcome. `ImportedRow` remembers each `person
 has imported, so importing the same file, or the same rows again, creates nothing new.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from panah.accounts.permissions import Target
 
 
 class ImportRun(models.Model):
@@ -49,9 +49,14 @@ class ImportRun(models.Model):
     def finished(self) -> bool:
         return self.state != self.State.QUEUED
 
-    def visible_to(self, user: Any) -> bool:
-        """Who may see an import: whoever asked for it, and system administrators (as for jobs)."""
-        return self.requested_by_id == user.pk or user.is_superuser
+    def policy_target(self) -> Target:
+        """Who may follow an import: whoever asked for it, and system administrators (the policy's
+        FOLLOW_OWN_WORK)."""
+        return Target(
+            label=f"imports.ImportRun:{self.pk}",
+            organisation_id=self.organisation_id,
+            requested_by_id=self.requested_by_id,
+        )
 
 
 class ImportedRow(models.Model):

@@ -22,21 +22,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import require
 from panah.accounts.roles import Action
-from panah.accounts.scope import Scope, scope_for, unscoped
+from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.imports import bulk, values
 from panah.imports.columns import PERSON_FILE_COLUMNS, fold
 from panah.imports.models import ColumnMapping, ImportedRow, ImportRun
 from panah.imports.reading import Unreadable, read_table
+from panah.imports.selectors import registration_scope
 from panah.imports.validate import (
     NOTE,
     POPULATION_EVENT,
@@ -58,7 +62,7 @@ from panah.registry.models import (
     document_key,
 )
 from panah.registry.names import detect_script, word_keys
-from panah.registry.services import registration_number_for
+from panah.registry.services import place, registration_number_for
 from panah.stats import facts
 from panah.status.models import RESULTING_POPULATION, ApplicationType, StatusEvent
 from panah.status.timeline import Fact
@@ -69,21 +73,18 @@ ONLINE_CHECK_LIMIT = 500
 Progress = Callable[[int, int], None]
 
 
-def registration_scope(by: Any) -> Scope:
-    """Where `by` may register persons; the system itself (a command run without --as) everywhere."""
-    if by is None:
-        return Scope(label="system:register_person", everything=True)
-    return scope_for(by, Action.REGISTER_PERSON)
-
-
 def create_run(
-    *, by: Any, organisation: Any, data: bytes, file_name: str, dry_run: bool = False, skip_invalid: bool = False
+    *,
+    by: User | None,
+    organisation: Any,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportRun:
     """Keep the file for an import. Raises PermissionDenied when `by` may register persons for
     `organisation` in none of its regions. Side effects: one ImportRun."""
-    scope = registration_scope(by)
-    if not scope.everything and not any(organisation.pk in g.organisation_ids for g in scope.grants):
-        raise PermissionDenied(_("You may not register persons for this organisation."))
+    require(by, Action.REGISTER_PERSON, place(organisation, None))
     return ImportRun.objects.create(
         organisation=organisation,
         requested_by=by if getattr(by, "pk", None) else None,
@@ -96,13 +97,11 @@ def create_run(
 
 
 @transaction.atomic
-def save_column_mapping(*, by: Any, organisation: Any, columns: dict[str, str]) -> int:
+def save_column_mapping(*, by: User | None, organisation: Any, columns: dict[str, str]) -> int:
     """Remember, for `organisation`'s next files, which person-file column each header stands for
     ("" = not imported). Side effects: ColumnMapping rows (replacing the ones for those headers), one
-    audit entry. Raises PermissionDenied like `create_run`. Returns the headers saved."""
-    scope = registration_scope(by)
-    if not scope.everything and not any(organisation.pk in g.organisation_ids for g in scope.grants):
-        raise PermissionDenied(_("You may not register persons for this organisation."))
+    audit entry. Raises Refused like `create_run`. Returns the headers saved."""
+    require(by, Action.REGISTER_PERSON, place(organisation, None))
     saved = 0
     for header, column in columns.items():
         if column and column not in PERSON_FILE_COLUMNS:
@@ -128,7 +127,7 @@ def save_column_mapping(*, by: Any, organisation: Any, columns: dict[str, str]) 
 
 def import_file(
     *,
-    by: Any,
+    by: User | None,
     organisation: Any,
     data: bytes,
     file_name: str,
@@ -144,7 +143,13 @@ def import_file(
 
 
 def start_import(
-    *, by: Any, organisation: Any, data: bytes, file_name: str, dry_run: bool = False, skip_invalid: bool = False
+    *,
+    by: User | None,
+    organisation: Any,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportRun:
     """Queue an import as a background job. Side effects: ImportRun, Job, audit entry, queued task."""
     from panah.imports.tasks import import_person_file
@@ -161,11 +166,11 @@ def start_import(
     return run
 
 
-def import_checked(*, by: Any, run: ImportRun, skip_invalid: bool = False) -> ImportRun:
+def import_checked(*, by: User | None, run: ImportRun, skip_invalid: bool = False) -> ImportRun:
     """Import, as a background job, the file a dry run checked. Side effects: those of
     `start_import`; the dry run's copy of the file is emptied."""
     if not run.dry_run or run.state != ImportRun.State.VALIDATED or not bytes(run.content):
-        raise PermissionDenied(_("This check cannot be imported: send the file again."))
+        raise ValidationError(_("This check cannot be imported: send the file again."))
     new = start_import(
         by=by,
         organisation=run.organisation,
@@ -177,7 +182,9 @@ def import_checked(*, by: Any, run: ImportRun, skip_invalid: bool = False) -> Im
     return new
 
 
-def _context(run: ImportRun, by: Any, today: dt.date, progress: Callable[[int, int], None] | None = None) -> Context:
+def _context(
+    run: ImportRun, by: User | None, today: dt.date, progress: Callable[[int, int], None] | None = None
+) -> Context:
     regions = list(run.organisation.regions.values_list("code", flat=True))
     return Context(
         lookups=values.Lookups.load(),
@@ -196,7 +203,7 @@ def _context(run: ImportRun, by: Any, today: dt.date, progress: Callable[[int, i
 
 
 def check_file(
-    run: ImportRun, by: Any, progress: Callable[[int, int], None] | None = None
+    run: ImportRun, by: User | None, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Report, list[Record]]:
     """Read and validate the run's file (no writes); `progress(rows checked, rows)` as it goes."""
     report = Report(file_name=run.file_name)
@@ -236,7 +243,7 @@ def check_file(
     return report, records
 
 
-def _check_duplicates(report: Report, records: list[Record], by: Any) -> None:
+def _check_duplicates(report: Report, records: list[Record], by: User | None) -> None:
     if len(records) > ONLINE_CHECK_LIMIT:
         report.duplicate_check = _(
             "Not run: the file has more than %(n)s new rows. After importing, run the duplicate search across the "
@@ -267,7 +274,7 @@ def _check_duplicates(report: Report, records: list[Record], by: Any) -> None:
     report.duplicate_check = _("Run for every new row.")
 
 
-def run_import(run: ImportRun, *, by: Any, progress: Progress | None = None) -> ImportRun:
+def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = None) -> ImportRun:
     """Check the run's file and write what may be written.
 
     Side effects (unless a dry run, or errors without skip_invalid): per row, as `register_person`
@@ -334,7 +341,7 @@ def run_import(run: ImportRun, *, by: Any, progress: Progress | None = None) -> 
     return run
 
 
-def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress | None = None) -> int:
+def write(run: ImportRun, records: list[Record], *, by: User | None, progress: Progress | None = None) -> int:
     """Register `records` in batches. Call inside a transaction. Returns the persons created.
 
     Rows are written as plain tuples (`bulk.insert_rows`), and the statistics index of the new
@@ -342,7 +349,7 @@ def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress 
     `facts.rebuild` would write after reading it all back)."""
     now = timezone.now()
     today = timezone.localdate(now)
-    user_id = by.pk if getattr(by, "pk", None) else None
+    user_id = by.pk if by is not None else None
     organisation_id = run.organisation_id
     # Written first: on SQLite it takes the write lock that makes the reserved ids ours (bulk.py).
     template = record(
@@ -353,7 +360,7 @@ def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress 
     )
     households = _households(run, records)
     evidence = f"person file {run.file_name}, import {run.pk}"
-    name_default = {c: PersonName._meta.get_field(c).get_default() for c in NAME_FIELDS}
+    name_default = {c: cast(Field, PersonName._meta.get_field(c)).get_default() for c in NAME_FIELDS}
     created = 0
     with unscoped("import: every row was checked against the importer's registration scope"):
         for start in range(0, len(records), BATCH):
@@ -451,7 +458,7 @@ def write(run: ImportRun, records: list[Record], *, by: Any, progress: Progress 
                         r.person["birth_date_precision"],
                         [(today, r.address["region_id"])],  # the one address, valid from today
                     ),
-                    [Fact(events[pid][0], events[pid][1], events[pid][3], now)] if pid in events else [],
+                    [Fact(events[pid][0], events[pid][1], events[pid][3] or today, now)] if pid in events else [],
                     frozenset(),  # an import records first applications only
                 )
                 for r, pid in pairs
@@ -477,7 +484,7 @@ def _script(name: dict[str, str]) -> str:
     return detect_script(" ".join(v for k, v in name.items() if k != "kind"))
 
 
-def _status_event(r: Record) -> tuple[str, str, dt.date | None, str]:
+def _status_event(r: Record) -> tuple[str, str | None, dt.date | None, str]:
     """(kind, population type, effective, application type) of the status event a row states."""
     kind = POPULATION_EVENT[r.population_type]
     return (

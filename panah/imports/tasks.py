@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from panah.accounts.permissions import acting_as
 from panah.audit.models import AuditEntry
-from panah.audit.services import audit_context
 from panah.imports.models import ImportRun
 from panah.imports.services import run_import
 from panah.jobs.services import finish_message, running
@@ -18,10 +18,7 @@ def import_person_file(job_id: int, run_id: int) -> int:
     Side effects: those of `services.run_import`; the job's progress. Returns the persons created."""
     run = ImportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
     by = run.requested_by
-    with (
-        audit_context(channel=AuditEntry.Channel.TASK, username=getattr(by, "username", "system")),
-        running(job_id) as progress,
-    ):
+    with acting_as(by, channel=AuditEntry.Channel.TASK), running(job_id) as progress:
         try:
             run = run_import(run, by=by, progress=progress)
         except Exception:

@@ -1,25 +1,26 @@
 """The import pages: upload a file, follow the check and import, read and download the report.
 
-Who may see an import: whoever asked for it, and system administrators (as for jobs)."""
+Who may see an import: whoever asked for it, and system administrators (the policy's FOLLOW_OWN_WORK)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from panah.imports.forms import ColumnMappingForm, UploadForm, registering_organisations
-from panah.imports.models import ImportRun
+from panah.accounts.permissions import require
+from panah.accounts.roles import Action
+from panah.imports.forms import ColumnMappingForm, UploadForm
 from panah.imports.report import summary_lines, to_xlsx
+from panah.imports.selectors import get_run_for_user, runs_for_user
 from panah.imports.services import import_checked, save_column_mapping, start_import
 from panah.imports.validate import Report
 
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    if not registering_organisations(request.user):
-        raise PermissionDenied
+    require(request.user, Action.REGISTER_PERSON)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -36,7 +37,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("organisation", str(error))
         else:
             return redirect("imports:run", pk=run.pk)
-    runs = ImportRun.objects.filter(requested_by=request.user).select_related("organisation").defer("content")[:20]
+    runs = runs_for_user(request.user)[:20]
     context = {"form": form, "runs": runs, "error_forms": [form] if form.errors else []}
     return render(request, "imports/upload.html", context)
 
@@ -55,9 +56,7 @@ def household_form(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun.objects.select_related("organisation", "job").defer("content"), pk=pk)
-    if not run.visible_to(request.user):
-        raise Http404
+    run = get_run_for_user(request.user, pk)
     report = Report.from_dict(run.report) if run.finished else None
     context = {"run": run, "report": report, "summary": summary_lines(report) if report else []}
     template = "imports/run.html#status" if request.htmx else "imports/run.html"
@@ -66,8 +65,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_report(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
-    if not run.visible_to(request.user) or not run.finished:
+    run = get_run_for_user(request.user, pk)
+    if not run.finished:
         raise Http404
     response = HttpResponse(
         to_xlsx(Report.from_dict(run.report)),
@@ -81,8 +80,8 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
 def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """Say which person-file column each header of this file stands for; saved for the organisation's
     next files."""
-    run = get_object_or_404(ImportRun.objects.select_related("organisation").defer("content"), pk=pk)
-    if not run.visible_to(request.user) or not run.finished:
+    run = get_run_for_user(request.user, pk)
+    if not run.finished:
         raise Http404
     columns = run.report.get("columns") or []
     if not columns:
@@ -105,12 +104,12 @@ def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_now(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the file a dry run checked, without sending it again."""
-    run = get_object_or_404(ImportRun.objects.select_related("organisation"), pk=pk)
-    if request.method != "POST" or not run.visible_to(request.user):
+    if request.method != "POST":
         raise Http404
+    run = get_run_for_user(request.user, pk, with_content=True)
     try:
         new = import_checked(by=request.user, run=run, skip_invalid=bool(request.POST.get("skip_invalid")))
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("imports:run", pk=run.pk)
     return redirect("imports:run", pk=new.pk)

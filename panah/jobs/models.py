@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from panah.accounts.permissions import Target
+
 
 class Job(models.Model):
     class Kind(models.TextChoices):
@@ -51,3 +53,7 @@ class Job(models.Model):
         if not self.total:
             return 100 if self.state == self.State.DONE else None
         return min(100, round(100 * self.done / self.total))
+
+    def policy_target(self) -> Target:
+        """Who may follow a job: whoever asked for it, and system administrators (FOLLOW_OWN_WORK)."""
+        return Target(label=f"jobs.Job:{self.pk}", requested_by_id=self.requested_by_id)

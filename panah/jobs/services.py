@@ -10,12 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from panah.accounts.models import User
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.jobs.models import Job
 
 
-def start(*, kind: str, by: Any, task: Any, audit_action: str = AuditEntry.Action.ADMIN, **arguments: Any) -> Job:
+def start(
+    *, kind: str, by: User | None, task: Any, audit_action: str = AuditEntry.Action.ADMIN, **arguments: Any
+) -> Job:
     """Create the Job and enqueue `task(job_id=..., **arguments)` once the job row is committed.
 
     Side effects: one Job, one audit entry, one queued task (on commit, so the worker never picks up

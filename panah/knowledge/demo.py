@@ -19,7 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from panah.accounts.models import Organisation, User
-from panah.accounts.scope import scope_for, unscoped, use_scope
+from panah.accounts.permissions import may
+from panah.accounts.roles import Action
+from panah.accounts.scope import unscoped
 from panah.geo.models import Region
 from panah.knowledge import services
 from panah.knowledge.models import (
@@ -643,9 +645,9 @@ def _shared_with_persons(leaflets: dict[str, Leaflet], projects: dict[str, Partn
             )[:3]
         )
     shared = 0
-    with use_scope(scope_for(officer)):
+    with unscoped("demo: the Almaty officer records the leaflets given (each allowed by the policy)"):
         for number, person in enumerate(persons):
-            if not officer.has_perm("panah.change_person", person):
+            if not may(officer, Action.CHANGE_PERSON, person):
                 continue
             services.record_shared_information(
                 by=officer,

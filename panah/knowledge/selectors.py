@@ -22,10 +22,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import Target, found_in_scope
 from panah.accounts.roles import Action
 from panah.accounts.scope import scope_for
-from panah.audit.models import AuditEntry
-from panah.audit.services import record
 from panah.geo.models import Region
 from panah.knowledge import search as fulltext
 from panah.knowledge.models import (
@@ -184,14 +184,14 @@ def search_articles(query: str, *, language: str, limit: int = 20) -> list[Found
     return list(found.values())
 
 
-def subscribed_topics(user: Any) -> set[str]:
+def subscribed_topics(user: User) -> set[str]:
     return set(Subscription.objects.filter(user=user).values_list("topic", flat=True))
 
 
 # Trainings ----------------------------------------------------------------------------------------
 
 
-def training_regions(user: Any, action: str = Action.VIEW_TRAININGS) -> frozenset[str] | None:
+def training_regions(user: User, action: str = Action.VIEW_TRAININGS) -> frozenset[str] | None:
     """The region codes whose trainings `user` may see (or record); None for every region."""
     scope = scope_for(user, action)
     if scope.everything:
@@ -199,7 +199,7 @@ def training_regions(user: Any, action: str = Action.VIEW_TRAININGS) -> frozense
     return scope.region_codes
 
 
-def trainings_for_user(user: Any) -> QuerySet[Training]:
+def trainings_for_user(user: User) -> QuerySet[Training]:
     """Trainings held in the user's regions or attended by officials from them; latest first."""
     regions = training_regions(user)
     trainings = Training.objects.select_related("region").prefetch_related("topics", "organisers")
@@ -211,14 +211,17 @@ def trainings_for_user(user: Any) -> QuerySet[Training]:
     return trainings.filter(held_or_attended).order_by("-start_date", "-id")
 
 
-def get_training_for_user(user: Any, pk: int) -> Training:
-    training = trainings_for_user(user).filter(pk=pk).first()
-    if training is None:
-        raise Http404(_("No such training."))
-    return training
+def get_training_for_user(user: User, pk: int) -> Training:
+    return found_in_scope(
+        trainings_for_user(user),
+        user=user,
+        action=Action.VIEW_TRAININGS,
+        target=lambda t: Target(f"knowledge.Training:{t.pk}", region_code=t.region_id),
+        pk=pk,
+    )
 
 
-def participations_for_user(user: Any, training: Training) -> QuerySet[Participation]:
+def participations_for_user(user: User, training: Training) -> QuerySet[Participation]:
     """The participants of `training` the user may see: all of a training held in the user's regions,
     otherwise only the officials from the user's regions."""
     participations = training.participations.select_related("official__region").order_by("official__full_name", "id")
@@ -228,7 +231,7 @@ def participations_for_user(user: Any, training: Training) -> QuerySet[Participa
     return participations.filter(official__region_id__in=sorted(regions))
 
 
-def _participations_in_scope(user: Any) -> QuerySet[Participation]:
+def _participations_in_scope(user: User) -> QuerySet[Participation]:
     """Reports count officials by the region they work in, inside the user's regions."""
     regions = training_regions(user)
     participations = Participation.objects.all()
@@ -248,7 +251,7 @@ class ReportRow:
     attendances: int  # attended participations (one official at two trainings counts twice)
 
 
-def officials_trained(user: Any, by: str, *, year: int | None = None) -> list[ReportRow]:
+def officials_trained(user: User, by: str, *, year: int | None = None) -> list[ReportRow]:
     """Officials who attended a training, grouped `by` region (where they work), year, topic or
     organisation; optionally for trainings that started in `year`. One GROUP BY in the database."""
     if by not in REPORT_DIMENSIONS:
@@ -256,6 +259,7 @@ def officials_trained(user: Any, by: str, *, year: int | None = None) -> list[Re
     attended = _participations_in_scope(user).filter(attended=True)
     if year is not None:
         attended = attended.filter(training__start_date__year=year)
+    rows: QuerySet[Any, dict[str, Any]]
     if by == "topic":
         # A training on two topics counts its officials under each (a row per topic, as in the report).
         rows = (
@@ -281,7 +285,7 @@ def officials_trained(user: Any, by: str, *, year: int | None = None) -> list[Re
     if by == "region":
         labels = {r.code: r.name for r in Region.objects.filter(code__in=[row["key"] for row in rows])}
     elif by == "topic":
-        labels = dict(Topic.choices)
+        labels = {code: str(label) for code, label in Topic.choices}
     result = [
         ReportRow(
             key=row["key"],
@@ -302,7 +306,7 @@ class RegionReach:
     last_training: dt.date | None  # the last training an official of the region attended, ever
 
 
-def regions_not_reached(user: Any, *, on: dt.date | None = None, months: int = 12) -> list[RegionReach]:
+def regions_not_reached(user: User, *, on: dt.date | None = None, months: int = 12) -> list[RegionReach]:
     """Regions existing on `on` (within the user's regions) where no official attended a training
     that started in the `months` before `on` (from the same day `months` earlier, inclusive, to `on`)."""
     on = on or timezone.localdate()
@@ -350,7 +354,7 @@ class ScoreRow:
         return self.post - self.pre
 
 
-def score_change(user: Any, *, year: int | None = None) -> tuple[list[ScoreRow], ScoreRow]:
+def score_change(user: User, *, year: int | None = None) -> tuple[list[ScoreRow], ScoreRow]:
     """Mean test scores before and after, per training and in total, over participants (in the user's
     regions) who attended and took both tests."""
     tested = _participations_in_scope(user).filter(attended=True, pre_test__isnull=False, post_test__isnull=False)
@@ -379,7 +383,7 @@ def score_change(user: Any, *, year: int | None = None) -> tuple[list[ScoreRow],
     return rows, ScoreRow(training=None, **total)
 
 
-def training_years(user: Any) -> list[int]:
+def training_years(user: User) -> list[int]:
     years = (
         _participations_in_scope(user).annotate(year=ExtractYear("training__start_date")).values_list("year", flat=True)
     )
@@ -429,26 +433,19 @@ class Handout:
     extra: list[str] = field(default_factory=list)
 
 
-def view_handout(*, by: Any, pk: int) -> Handout:
+def get_handout(user: User, pk: int) -> Handout:
     """The handout of one shared item, in the person's language. 404 alike for "no such" and "not
-    yours" (the scoped manager). Side effects: one audit entry (printing a handout for a person)."""
-    shared = (
-        SharedInformation.objects.select_related("person", "leaflet", "project", "organisation").filter(pk=pk).first()
+    yours" (the scoped manager)."""
+    shared = found_in_scope(
+        SharedInformation.objects.select_related("person", "leaflet", "project", "organisation"),
+        user=user,
+        action=Action.VIEW_PERSON,
+        pk=pk,
     )
-    if shared is None:
-        raise Http404(_("No such record of shared information."))
     leaflet = None
     if shared.leaflet_id:
         leaflet = LeafletTranslation.objects.filter(leaflet_id=shared.leaflet_id, language=shared.language).first()
     project = shared.project or (shared.leaflet.project if shared.leaflet else None)
-    record(
-        by=by,
-        action=AuditEntry.Action.VIEW,
-        obj=shared,
-        person=shared.person,
-        purpose="handout printed",
-        summary=f"handout in {shared.language}",
-    )
     return Handout(shared=shared, leaflet=leaflet, project=project, language=shared.language)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
@@ -37,15 +39,10 @@ from panah.knowledge.models import (
     Training,
     TrainingTopic,
 )
-from panah.knowledge.selectors import officials_matching, training_regions
+from panah.knowledge.selectors import officials_matching
 from panah.knowledge.tasks import send_publication_notices
 
 LANGUAGE_CODES = [code for code, _label in ARTICLE_LANGUAGES]
-
-
-def _require(user: Any, action: str, message: str) -> None:
-    if not user.has_perm(f"panah.{action}"):
-        raise PermissionDenied(message)
 
 
 # Knowledge base -----------------------------------------------------------------------------------
@@ -72,7 +69,7 @@ def _clean_translations(translations: Mapping[str, Mapping[str, str]]) -> dict[s
 
 def publish_version(
     *,
-    by: Any,
+    by: User,
     article: Article,
     effective_from: dt.date,
     legal_references: str = "",
@@ -86,7 +83,7 @@ def publish_version(
     Raises PermissionDenied without `publish_knowledge`; ValidationError for a missing title or text,
     or a second version in force from the same day.
     """
-    _require(by, Action.PUBLISH_KNOWLEDGE, _("Your role does not allow publishing articles."))
+    require(by, Action.PUBLISH_KNOWLEDGE)
     cleaned = _clean_translations(translations)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
@@ -126,7 +123,7 @@ def publish_version(
 
 def publish_article(
     *,
-    by: Any,
+    by: User,
     slug: str,
     topic: str,
     effective_from: dt.date,
@@ -134,7 +131,7 @@ def publish_article(
     translations: Mapping[str, Mapping[str, str]],
 ) -> ArticleVersion:
     """Create an article and publish its first version. Side effects as `publish_version`, plus the Article."""
-    _require(by, Action.PUBLISH_KNOWLEDGE, _("Your role does not allow publishing articles."))
+    require(by, Action.PUBLISH_KNOWLEDGE)
     if topic not in Topic.values:
         raise ValidationError({"topic": _("Choose a topic.")})
     with transaction.atomic():
@@ -190,7 +187,7 @@ def notify_subscribers(version_id: int) -> int:
     return send_mass_mail(messages, fail_silently=False, connection=get_connection())
 
 
-def set_subscriptions(*, user: Any, topics: Iterable[str]) -> set[str]:
+def set_subscriptions(*, user: User, topics: Iterable[str]) -> set[str]:
     """Subscribe `user` to exactly `topics`. Side effects: Subscription rows added and removed."""
     wanted = {t for t in topics if t in Topic.values}
     with transaction.atomic():
@@ -203,16 +200,15 @@ def set_subscriptions(*, user: Any, topics: Iterable[str]) -> set[str]:
 # Trainings ----------------------------------------------------------------------------------------
 
 
-def _require_training_region(by: Any, region_code: str) -> None:
-    _require(by, Action.RECORD_TRAININGS, _("Your role does not allow recording trainings."))
-    regions = training_regions(by, Action.RECORD_TRAININGS)
-    if regions is not None and region_code not in regions:
+def _require_training_region(by: User, region_code: str) -> None:
+    require(by, Action.RECORD_TRAININGS)
+    if not may(by, Action.RECORD_TRAININGS, region_code):
         raise ValidationError({"region": _("You may record trainings only in your regions.")})
 
 
 def record_training(
     *,
-    by: Any,
+    by: User,
     title: str,
     start_date: dt.date,
     end_date: dt.date | None,
@@ -260,7 +256,7 @@ def record_training(
 
 def add_participant(
     *,
-    by: Any,
+    by: User,
     training: Training,
     official: Mapping[str, Any],
     attended: bool = True,
@@ -318,7 +314,7 @@ def add_participant(
     return participation
 
 
-def import_participants(*, by: Any, training: Training, rows: Iterable[Mapping[str, Any]]) -> int:
+def import_participants(*, by: User, training: Training, rows: Iterable[Mapping[str, Any]]) -> int:
     """Add every participant of a checked list (`participants_file.read`), all or nothing.
 
     Side effects: as `add_participant` for each row, in one transaction. Raises ValidationError
@@ -352,7 +348,7 @@ def import_participants(*, by: Any, training: Training, rows: Iterable[Mapping[s
 
 def record_shared_information(
     *,
-    by: Any,
+    by: User,
     person: Any,
     language: str,
     shared_on: dt.date,
@@ -366,8 +362,7 @@ def record_shared_information(
     Raises PermissionDenied unless the caller may change the person's record (inside their scope);
     ValidationError when nothing was shared, for a date in the future, or a leaflet that does not
     exist in `language`."""
-    if not by.has_perm("panah.change_person", person):
-        raise PermissionDenied(_("Your role does not allow recording this for this person."))
+    require(by, Action.CHANGE_PERSON, person)
     errors = {}
     if leaflet is None and project is None:
         errors["leaflet"] = _("Choose a leaflet or a partner project.")
@@ -379,6 +374,8 @@ def record_shared_information(
         errors["language"] = _("This leaflet has no text in that language.")
     if errors:
         raise ValidationError(errors)
+    organisation = acting_organisation(by, Action.CHANGE_PERSON, person)
+    assert organisation is not None  # the caller may change the person: they act for an organisation
     with transaction.atomic():
         shared = SharedInformation.objects.create(
             person=person,
@@ -387,7 +384,7 @@ def record_shared_information(
             language=language,
             shared_on=shared_on,
             note=note.strip(),
-            organisation=acting_organisation(by, Action.CHANGE_PERSON, person),
+            organisation=organisation,
             shared_by=by,
         )
         record(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
+from panah.audit.services import record_reads
 from panah.knowledge import selectors, services
 from panah.knowledge.forms import (
     ArticleForm,
@@ -41,8 +43,9 @@ from panah.knowledge.models import (
     Leaflet,
     Topic,
 )
-from panah.registry import selectors as registry
+from panah.registry import services as registry
 from panah.registry.forms import apply_service_errors
+from panah.registry.selectors import get_person
 
 PAGE_SIZE = 25
 LANGUAGE_NAMES = {**dict(LEAFLET_LANGUAGES), **dict(ARTICLE_LANGUAGES)}
@@ -53,7 +56,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _may_publish(request: HttpRequest) -> bool:
-    return request.user.has_perm(f"panah.{Action.PUBLISH_KNOWLEDGE}")
+    return may(request.user, Action.PUBLISH_KNOWLEDGE)
 
 
 # Knowledge base -----------------------------------------------------------------------------------
@@ -161,8 +164,7 @@ def _publish_page(request: HttpRequest, form: Any, title: str, article: Article 
 
 @login_required
 def article_new(request: HttpRequest) -> HttpResponse:
-    if not _may_publish(request):
-        raise PermissionDenied(_("Your role does not allow publishing articles."))
+    require(request.user, Action.PUBLISH_KNOWLEDGE)
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -185,8 +187,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def article_update(request: HttpRequest, slug: str) -> HttpResponse:
-    if not _may_publish(request):
-        raise PermissionDenied(_("Your role does not allow publishing articles."))
+    require(request.user, Action.PUBLISH_KNOWLEDGE)
     page = selectors.article_page(slug, on=timezone.localdate(), language=_language(request))
     latest = page.versions[0] if page.versions else None
     initial: dict[str, Any] = {}
@@ -219,7 +220,7 @@ def article_update(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _may_record_trainings(request: HttpRequest) -> bool:
-    return request.user.has_perm(f"panah.{Action.RECORD_TRAININGS}")
+    return may(request.user, Action.RECORD_TRAININGS)
 
 
 @login_required
@@ -234,8 +235,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def training_new(request: HttpRequest) -> HttpResponse:
-    if not _may_record_trainings(request):
-        raise PermissionDenied(_("Your role does not allow recording trainings."))
+    require(request.user, Action.RECORD_TRAININGS)
     form = TrainingForm(request.POST or None, regions=selectors.training_regions(request.user, Action.RECORD_TRAININGS))
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,10 +255,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
 def _training_context(
     request: HttpRequest, training: Any, form: Any = None, file_form: Any = None, file_report: Any = None
 ) -> dict[str, Any]:
-    may_add = _may_record_trainings(request) and (
-        (regions := selectors.training_regions(request.user, Action.RECORD_TRAININGS)) is None
-        or training.region_id in regions
-    )
+    may_add = may(request.user, Action.RECORD_TRAININGS, training.region_id)
     return {
         "title": training.title,
         "training": training,
@@ -408,26 +405,25 @@ def leaflet_detail(request: HttpRequest, slug: str, language: str) -> HttpRespon
 
 @login_required
 def person_shared(request: HttpRequest, number: str) -> HttpResponse:
+    if request.method == "POST":  # a refused change must not leave a read behind it
+        require(request.user, Action.CHANGE_PERSON, get_person(number))
     person = registry.view_person(by=request.user, registration_number=number, purpose="information shared")
     if person.registration_number != number:
         return redirect("knowledge:person_shared", number=person.registration_number)
-    may_record = request.user.has_perm("panah.change_person", person)
+    may_record = may(request.user, Action.CHANGE_PERSON, person)
     form = ShareForm(
         request.POST or None,
         leaflets=Leaflet.objects.prefetch_related("translations"),
         projects=selectors.projects(region=person.region_id),
     )
-    if request.method == "POST":
-        if not may_record:
-            raise PermissionDenied(_("Your role does not allow recording this for this person."))
-        if form.is_valid():
-            try:
-                shared = services.record_shared_information(by=request.user, person=person, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(error, dict.fromkeys(form.fields, form))
-            else:
-                messages.success(request, _("Recorded. You can print the handout now."))
-                return redirect(reverse("knowledge:person_shared", kwargs={"number": number}) + f"#shared-{shared.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            shared = services.record_shared_information(by=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(error, dict.fromkeys(form.fields, form))
+        else:
+            messages.success(request, _("Recorded. You can print the handout now."))
+            return redirect(reverse("knowledge:person_shared", kwargs={"number": number}) + f"#shared-{shared.pk}")
     return render(
         request,
         "knowledge/person_shared.html",
@@ -445,7 +441,14 @@ def person_shared(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def handout(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.view_handout(by=request.user, pk=pk)
+    item = selectors.get_handout(request.user, pk)
+    record_reads(
+        by=request.user,
+        persons=[item.shared.person],
+        obj=item.shared,
+        purpose="handout printed",
+        summary=f"handout in {item.language}",
+    )
     if item.leaflet is None and item.project is None:
         raise Http404(_("Nothing to print."))
     return render(

@@ -20,12 +20,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from panah.accounts.permissions import allowed_persons, may_all
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for, unscoped
+from panah.accounts.scope import unscoped
 from panah.matching.comparisons import score_pair
 from panah.matching.models import CandidatePair, PairState
 from panah.matching.normalise import PARTICLES, prepare
-from panah.matching.selectors import may_review
 from panah.matching.services import decide, propose_pairs
 from panah.registry.models import Address, DatePrecision, Document, NameToken, Person, PersonName
 from panah.registry.names import similarity, word_keys
@@ -221,13 +221,13 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
         persons = list(Person._base_manager.filter(pk__in=ids).select_related("organisation", "region"))
         rows_by_person = person_rows(persons)
         known = {pk: [prepare(row) for row in rows] for pk, rows in rows_by_person.items()}
-    scope = scope_for(by, Action.VIEW_PERSON)
+    visible_ids = allowed_persons(by, Action.VIEW_PERSON, persons)
     candidates = []
     for person in persons:
         scores = (score_pair(mine, theirs) for mine in entered for theirs in known[person.pk])
         best = max(scores, key=lambda s: s.probability)
         if best.probability >= THRESHOLD:
-            visible = scope.allows(person)
+            visible = person.pk in visible_ids
             names = [_display(row) for row in rows_by_person[person.pk]] if visible else []
             candidates.append(Candidate(person, best.probability, list(best.evidence), visible, names))
     candidates.sort(key=lambda c: (-c.probability, c.person.pk))
@@ -288,5 +288,7 @@ def record_decision(*, by: Any, person: Person, candidates: Iterable[Candidate],
         )
     for pair in pairs:
         other = pair.right_id if pair.left_id == person.pk else pair.left_id
-        if any(c.person.pk == other and c.visible for c in candidates) and may_review(by, pair):
+        if any(c.person.pk == other and c.visible for c in candidates) and may_all(
+            by, Action.REVIEW_DUPLICATES, (pair.left, pair.right)
+        ):
             decide(by=by, pair=pair, decision=PairState.NOT_SAME, note="registered as a different person")

@@ -7,23 +7,20 @@ and "not yours".
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 
+from panah.accounts.models import User
+from panah.accounts.permissions import Target, found_in_scope
 from panah.accounts.roles import Action
 from panah.accounts.scope import scope_for, use_scope
-from panah.audit.models import AuditEntry
-from panah.audit.services import record
 from panah.matching.models import CandidatePair, Merge, PairState
 from panah.registry.models import Address, Document, HouseholdMember, Person, PersonName
 from panah.status.models import StatusEvent
 
 
 def pairs_for_user(
-    user: Any, *, state: str | None = PairState.OPEN, source: str | None = None
+    user: User, *, state: str | None = PairState.OPEN, source: str | None = None
 ) -> QuerySet[CandidatePair]:
     """The pairs `user` may review: both records inside the user's view scope. Highest score first.
 
@@ -45,33 +42,29 @@ def pairs_for_user(
     return pairs.exclude(stale).order_by("-score", "id")
 
 
-def get_pair_for_user(user: Any, pk: int) -> CandidatePair:
+def get_pair_for_user(user: User, pk: int) -> CandidatePair:
     """One pair `user` may see, or 404 (the same for "no such pair" and "not yours")."""
-    pair = pairs_for_user(user, state=None).filter(pk=pk).first()
-    if pair is None:
-        raise Http404(_("No such pair of records."))
-    return pair
+    return found_in_scope(pairs_for_user(user, state=None), user=user, action=Action.VIEW_PERSON, target=_pair, pk=pk)
 
 
-def view_pair(*, by: Any, pk: int) -> CandidatePair:
-    """Fetch a pair for its page and audit that both records were viewed. Side effects: two audit entries."""
-    pair = get_pair_for_user(by, pk)
-    for person in (pair.left, pair.right):
-        record(by=by, action=AuditEntry.Action.VIEW, obj=pair, person=person, purpose="duplicate review")
-    return pair
-
-
-def merges_for_user(user: Any) -> QuerySet[Merge]:
+def merges_for_user(user: User) -> QuerySet[Merge]:
     """The merges `user` may see: both records inside the user's view scope. Latest first."""
     with use_scope(scope_for(user, Action.VIEW_PERSON)):
         return Merge.objects.select_related("survivor", "merged", "by", "undone_by").order_by("-at", "-id")
 
 
-def get_merge_for_user(user: Any, pk: int) -> Merge:
-    merge = merges_for_user(user).filter(pk=pk).first()
-    if merge is None:
-        raise Http404(_("No such merge."))
-    return merge
+def get_merge_for_user(user: User, pk: int) -> Merge:
+    return found_in_scope(merges_for_user(user), user=user, action=Action.VIEW_PERSON, target=_merge, pk=pk)
+
+
+def _pair(pair: CandidatePair) -> Target:
+    return Target(f"matching.CandidatePair:{pair.pk}", pair.left.organisation_id, pair.left.region_id, pair.left)
+
+
+def _merge(merge: Merge) -> Target:
+    return Target(
+        f"matching.Merge:{merge.pk}", merge.survivor.organisation_id, merge.survivor.region_id, merge.survivor
+    )
 
 
 def live_merge_of(pair: CandidatePair) -> Merge | None:
@@ -83,18 +76,6 @@ def live_merge_of(pair: CandidatePair) -> Merge | None:
         )
         .first()
     )
-
-
-def may_review(user: Any, pair: CandidatePair) -> bool:
-    """Deciding on a pair needs the right to change, or to merge, both records."""
-    return all(
-        user.has_perm("panah.change_person", person) or user.has_perm("panah.merge_persons", person)
-        for person in (pair.left, pair.right)
-    )
-
-
-def may_merge(user: Any, first: Person, second: Person) -> bool:
-    return user.has_perm("panah.merge_persons", first) and user.has_perm("panah.merge_persons", second)
 
 
 @dataclass

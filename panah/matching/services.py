@@ -13,18 +13,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from panah.accounts.models import User
+from panah.accounts.permissions import require
+from panah.accounts.roles import Action
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.common.templatetags.panah import day
 from panah.matching.models import CandidatePair, Merge, PairState, Source
-from panah.matching.selectors import may_merge, may_review
 from panah.registry.models import (
     Address,
     Consent,
@@ -47,7 +49,7 @@ BATCH = 500
 
 # Every kind of row recorded about a person, by label, in the order they are moved.
 # Status events are moved through status.models.move_events_between_duplicates (they refuse update()).
-MOVED: dict[str, type[models.Model]] = {
+MOVED: dict[str, Any] = {  # label: the model (apps.get_model keeps the import order one-way)
     "registry.PersonName": PersonName,
     "registry.NameToken": NameToken,
     "registry.Document": Document,
@@ -147,7 +149,7 @@ def propose_pairs(pairs: Iterable[tuple[int, int, float, list]], source: str) ->
 
 
 @transaction.atomic
-def decide(*, by: Any, pair: CandidatePair, decision: str, note: str = "") -> CandidatePair:
+def decide(*, by: User, pair: CandidatePair, decision: str, note: str = "") -> CandidatePair:
     """Record a reviewer's decision on a pair: the same person, not the same, or unsure.
 
     A decision may be revised later; "not the same" keeps the pair out of every later proposal.
@@ -158,8 +160,8 @@ def decide(*, by: Any, pair: CandidatePair, decision: str, note: str = "") -> Ca
     """
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose the same, not the same or unsure.")})
-    if not may_review(by, pair):
-        raise PermissionDenied(_("Your role does not allow deciding on these two records."))
+    for person in (pair.left, pair.right):
+        require(by, Action.REVIEW_DUPLICATES, person)
     with unscoped("decide a duplicate pair (rights checked above)"):
         pair = CandidatePair.objects.select_for_update().get(pk=pair.pk)
         left, right = Person.objects.get(pk=pair.left_id), Person.objects.get(pk=pair.right_id)
@@ -319,7 +321,7 @@ def _person_fields(person: Person) -> dict[str, Any]:
 
 
 @transaction.atomic
-def merge(*, by: Any, survivor: Person, merged: Person, reason: str, pair: CandidatePair | None = None) -> Merge:
+def merge(*, by: User, survivor: Person, merged: Person, reason: str, pair: CandidatePair | None = None) -> Merge:
     """Fold the record `merged` into `survivor`: one person, one record.
 
     Side effects: every name (with its search tokens), document, address, specific need, household
@@ -336,8 +338,8 @@ def merge(*, by: Any, survivor: Person, merged: Person, reason: str, pair: Candi
         raise ValidationError({"reason": _("Say why these records are the same person.")})
     if survivor.pk == merged.pk:
         raise ValidationError({"survivor": _("A record cannot be merged into itself.")})
-    if not may_merge(by, survivor, merged):
-        raise PermissionDenied(_("Your role does not allow merging these two records."))
+    for person in (survivor, merged):
+        require(by, Action.MERGE_PERSONS, person)
     with unscoped("merge two records of one person (rights checked above)"):
         locked = {
             p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
@@ -433,7 +435,7 @@ def _corrections_of(event_ids: list[int], survivor: Person) -> list[int]:
 
 
 @transaction.atomic
-def unmerge(*, by: Any, merge: Merge, reason: str = "") -> Merge:
+def unmerge(*, by: User, merge: Merge, reason: str = "") -> Merge:
     """Undo a merge: give the merged record back exactly the rows that moved, and its number.
 
     Rows added to the survivor after the merge stay with it (nothing says which record they were
@@ -450,8 +452,8 @@ def unmerge(*, by: Any, merge: Merge, reason: str = "") -> Merge:
     with unscoped("undo a merge of two records (rights checked below)"):
         merge = Merge.objects.select_for_update().select_related("survivor", "merged").get(pk=merge.pk)
         survivor, merged = merge.survivor, merge.merged
-        if not may_merge(by, survivor, merged):
-            raise PermissionDenied(_("Your role does not allow undoing this merge."))
+        for person in (survivor, merged):
+            require(by, Action.MERGE_PERSONS, person)
         if merge.undone_at is not None:
             raise ValidationError(_("This merge has already been undone."))
         locked = {

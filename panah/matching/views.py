@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from panah.accounts.permissions import may, may_all, require
+from panah.accounts.roles import Action
+from panah.audit.services import record_reads
 from panah.jobs.models import Job
 from panah.jobs.services import start as start_job
 from panah.matching import selectors, services
@@ -50,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "filter_query": query.urlencode(),
-            "may_run_batch": request.user.has_perm("panah.maintain"),
+            "may_run_batch": may(request.user, Action.MAINTAIN),
         },
     )
 
@@ -58,13 +61,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _pair_context(request: HttpRequest, pair, **extra):  # type: ignore[no-untyped-def]
     left, right = selectors.side_by_side(pair)
     merge = selectors.live_merge_of(pair)
-    may_merge = selectors.may_merge(request.user, pair.left, pair.right)
+    both = (pair.left, pair.right)
+    may_merge = may_all(request.user, Action.MERGE_PERSONS, both)
     return {
         "title": _("Are these the same person?"),
         "pair": pair,
         "sides": [left, right],
         "merge": merge,
-        "may_review": selectors.may_review(request.user, pair),
+        "may_review": may_all(request.user, Action.REVIEW_DUPLICATES, both),
         "may_merge": may_merge,
         "decision_form": extra.pop("decision_form", None) or DecisionForm(initial={"note": pair.note}),
         **extra,
@@ -73,7 +77,8 @@ def _pair_context(request: HttpRequest, pair, **extra):  # type: ignore[no-untyp
 
 @login_required
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = selectors.view_pair(by=request.user, pk=pk)
+    pair = selectors.get_pair_for_user(request.user, pk)
+    record_reads(by=request.user, persons=[pair.left, pair.right], obj=pair, purpose="duplicate review")
     return render(request, "matching/pair.html", _pair_context(request, pair))
 
 
@@ -92,7 +97,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, text)
         else:
             if pair.state == PairState.SAME:
-                if selectors.may_merge(request.user, pair.left, pair.right) and selectors.live_merge_of(pair) is None:
+                both = (pair.left, pair.right)
+                if may_all(request.user, Action.MERGE_PERSONS, both) and selectors.live_merge_of(pair) is None:
                     messages.success(request, _("Recorded: the same person. Now choose which record survives."))
                     return redirect("matching:merge", pk=pair.pk)
                 messages.success(request, _("Recorded: the same person. A status decision officer can merge them."))
@@ -110,8 +116,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.get_pair_for_user(request.user, pk)
-    if not selectors.may_merge(request.user, pair.left, pair.right):
-        raise PermissionDenied(_("Your role does not allow merging these two records."))
+    for person in (pair.left, pair.right):
+        require(request.user, Action.MERGE_PERSONS, person)
     done = selectors.live_merge_of(pair)
     if done is not None:
         return redirect("matching:merge_detail", pk=done.pk)
@@ -151,11 +157,11 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merge = selectors.get_merge_for_user(request.user, pk)
-    may_merge = selectors.may_merge(request.user, merge.survivor, merge.merged)
+    may_merge = may_all(request.user, Action.MERGE_PERSONS, (merge.survivor, merge.merged))
     form = UnmergeForm(request.POST or None)
     if request.method == "POST":
-        if not may_merge:
-            raise PermissionDenied(_("Your role does not allow undoing this merge."))
+        for person in (merge.survivor, merge.merged):
+            require(request.user, Action.MERGE_PERSONS, person)
         if form.is_valid():
             try:
                 merge = services.unmerge(by=request.user, merge=merge, reason=form.cleaned_data["reason"])
@@ -198,7 +204,6 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_batch(request: HttpRequest) -> HttpResponse:
     """Start a duplicate run over the whole registry in the background; its pairs join the queue."""
-    if not request.user.has_perm("panah.maintain"):
-        raise PermissionDenied(_("Only system administrators may run duplicate detection over the whole registry."))
+    require(request.user, Action.MAINTAIN)
     job = start_job(kind=Job.Kind.FIND_DUPLICATES, by=request.user, task=find_duplicates_in_registry)
     return redirect("jobs:job", pk=job.pk)

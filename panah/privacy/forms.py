@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.models import Organisation
+from panah.accounts.permissions import DEFAULT_AGREEMENT_ACTIONS, GRANTABLE
+from panah.accounts.roles import Action
 from panah.geo.models import Region
 from panah.privacy.models import RequestChannel, RequestKind
 
@@ -60,6 +62,13 @@ class AgreementForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Organisation.objects.none())
     recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=Organisation.objects.filter(is_active=True))
     regions = forms.ModelMultipleChoiceField(label=_("Regions shared"), queryset=Region.objects.none())
+    actions = forms.MultipleChoiceField(
+        label=_("What the recipient may do"),
+        choices=[(a.value, a.label) for a in Action if a.value in GRANTABLE],
+        initial=list(DEFAULT_AGREEMENT_ACTIONS),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Decisions on status and on cases stay with the competent state body: no agreement grants them."),
+    )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     reference = forms.CharField(label=_("Agreement reference"), max_length=100)
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)

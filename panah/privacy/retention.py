@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
-from panah.audit.services import record
+from panah.audit.services import expire_entries, record
 from panah.privacy.models import Anonymisation, RecordKind, RetentionRule, RetentionUnit
 from panah.registry.models import Person
 from panah.status.models import RESULTING_POPULATION, EventKind, StatusEvent
@@ -152,7 +152,7 @@ def _record_dues(rules: dict[str, RetentionRule], today: dt.date) -> list[Due]:
             )
     if rule := rules.get(RecordKind.AUDIT):
         cutoff = _cutoff(rule, today)
-        old = AuditEntry._base_manager.filter(at__lt=cutoff)
+        old = AuditEntry.objects.filter(at__lt=cutoff)
         count = old.count()
         if count:
             first = timezone.localdate(old.order_by("at").values_list("at", flat=True)[0])
@@ -187,19 +187,23 @@ def apply(
     items = due(today)
     counts = {"anonymised": 0, "blocked": 0, "import_files": 0, "import_reports": 0, "jobs": 0, "audit_entries": 0}
     rules = rules_in_force(today)
+    reason = "retention rule {rule}: due {due}"
     for number, item in enumerate(items, start=1):
+        # Each item is one transaction with its own audit entry: a run stopped half-way leaves every item
+        # either applied and audited or untouched.
         with unscoped("apply retention"), transaction.atomic():
+            why = reason.format(rule=item.rule, due=item.due_on)
             if item.kind in PERSON_KINDS:
                 if item.blocked:
                     counts["blocked"] += 1
                 else:
                     person = Person.objects.get(pk=item.object_id)
-                    anonymise_person(
-                        by=by, person=person, rule=item.rule, reason=f"retention rule {item.rule}: due {item.due_on}"
-                    )
+                    anonymise_person(by=by, person=person, rule=item.rule, reason=why)  # audits itself
                     counts["anonymised"] += 1
             elif item.kind == RecordKind.IMPORT_FILE:
-                ImportRun.objects.filter(pk=item.object_id).update(content=b"")
+                run = ImportRun.objects.get(pk=item.object_id)
+                ImportRun.objects.filter(pk=run.pk).update(content=b"")
+                record(by=by, action=AuditEntry.Action.CHANGE, obj=run, summary=f"emptied the import file; {why}")
                 counts["import_files"] += 1
             elif item.kind == RecordKind.IMPORT_REPORT:
                 run = ImportRun.objects.get(pk=item.object_id)
@@ -208,15 +212,17 @@ def apply(
                 report["header_row"] = None
                 report["erased_on"] = today.isoformat()
                 ImportRun.objects.filter(pk=run.pk).update(report=report)
+                record(by=by, action=AuditEntry.Action.CHANGE, obj=run, summary=f"erased the report's values; {why}")
                 counts["import_reports"] += 1
             elif item.kind == RecordKind.JOB:
-                Job.objects.filter(pk=item.object_id).delete()
+                job = Job.objects.get(pk=item.object_id)
+                record(by=by, action=AuditEntry.Action.CHANGE, obj=job, summary=f"deleted the job record; {why}")
+                job.delete()
                 counts["jobs"] += 1
             elif item.kind == RecordKind.AUDIT:
-                # The audit log is append-only; its retention period is the one deletion it accepts.
-                counts["audit_entries"] += AuditEntry._base_manager.filter(
-                    at__lt=_cutoff(rules[RecordKind.AUDIT], today)
-                ).delete()[0]
+                counts["audit_entries"] += expire_entries(
+                    by=by, before=_cutoff(rules[RecordKind.AUDIT], today), rule=item.rule
+                )
         if progress is not None:
             progress(number, len(items))
     with unscoped("audit the retention run"):

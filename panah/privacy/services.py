@@ -19,15 +19,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from panah.accounts.models import Organisation, SharingAgreement
+from panah.accounts.models import Organisation, SharingAgreement, User
+from panah.accounts.permissions import DEFAULT_AGREEMENT_ACTIONS, GRANTABLE, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import organisation_scope, scope_for, unscoped
+from panah.accounts.scope import unscoped
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -41,24 +42,15 @@ def request_days() -> int:
     return int(getattr(settings, "PANAH_SUBJECT_REQUEST_DAYS", 30))
 
 
-def _require(by: Any, action: str, person: Person) -> None:
-    if not scope_for(by, action).allows(person):
-        raise PermissionDenied(_("You may not do this for that organisation and region."))
-
-
 def deciding_action(kind: str) -> str:
     """The action a user's role must allow to answer a request of this kind."""
     return Action.EXPORT_PERSONS if kind == RequestKind.ERASURE else Action.CHANGE_PERSON
 
 
-def may_decide(user: Any, request: SubjectRequest) -> bool:
-    return scope_for(user, deciding_action(request.kind)).allows(request.person)
-
-
 @transaction.atomic
 def record_request(
     *,
-    by: Any,
+    by: User,
     person: Person,
     kind: str,
     received_on: dt.date,
@@ -72,7 +64,7 @@ def record_request(
     Side effects: one SubjectRequest, due `PANAH_SUBJECT_REQUEST_DAYS` after receipt; one audit entry.
     Raises PermissionDenied unless `by` may change the person, ValidationError for a date in the future.
     """
-    _require(by, Action.CHANGE_PERSON, person)
+    require(by, Action.CHANGE_PERSON, person)
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date cannot be in the future.")})
     if kind not in RequestKind.values:
@@ -107,10 +99,10 @@ def _lock(request: SubjectRequest) -> SubjectRequest:
 
 
 @transaction.atomic
-def start_request(*, by: Any, request: SubjectRequest) -> SubjectRequest:
+def start_request(*, by: User, request: SubjectRequest) -> SubjectRequest:
     """received → in progress, handled by `by`. Side effects: the request; one audit entry."""
     request = _lock(request)
-    _require(by, Action.CHANGE_PERSON if request.kind != RequestKind.ERASURE else Action.VIEW_PERSON, request.person)
+    require(by, Action.CHANGE_PERSON if request.kind != RequestKind.ERASURE else Action.VIEW_PERSON, request.person)
     if request.state != RequestState.RECEIVED:
         raise ValidationError(_("Only a request just received can be started."))
     if not request.identity_checked:
@@ -123,14 +115,14 @@ def start_request(*, by: Any, request: SubjectRequest) -> SubjectRequest:
 
 
 @transaction.atomic
-def complete_request(*, by: Any, request: SubjectRequest, outcome: str, on: dt.date | None = None) -> SubjectRequest:
+def complete_request(*, by: User, request: SubjectRequest, outcome: str, on: dt.date | None = None) -> SubjectRequest:
     """Answer an access, correction or objection request: done, with what was done (for a correction,
     which fields were corrected; the corrections themselves are made, and audited, on the person's
     pages). An erasure request is answered only by `anonymise_person` or refused.
 
     Side effects: the request; one audit entry."""
     request = _lock(request)
-    _require(by, Action.CHANGE_PERSON, request.person)
+    require(by, Action.CHANGE_PERSON, request.person)
     if request.kind == RequestKind.ERASURE:
         raise ValidationError(_("An erasure request is answered by anonymising the person, or refused."))
     if request.state != RequestState.IN_PROGRESS:
@@ -147,13 +139,13 @@ def complete_request(*, by: Any, request: SubjectRequest, outcome: str, on: dt.d
 
 
 @transaction.atomic
-def refuse_request(*, by: Any, request: SubjectRequest, reason: str) -> SubjectRequest:
+def refuse_request(*, by: User, request: SubjectRequest, reason: str) -> SubjectRequest:
     """Refuse a request, with the reason given to the person (identity not proven, a restriction under
     the law...). Refusing an erasure needs the role that decides erasures.
 
     Side effects: the request; one audit entry with the reason."""
     request = _lock(request)
-    _require(by, deciding_action(request.kind), request.person)
+    require(by, deciding_action(request.kind), request.person)
     if not request.is_open:
         raise ValidationError(_("This request is already answered."))
     if not reason.strip():
@@ -211,7 +203,7 @@ def _scrub(value: Any) -> Any:
 
 @transaction.atomic
 def anonymise_person(
-    *, by: Any, person: Person, reason: str, request: SubjectRequest | None = None, rule: str = ""
+    *, by: User, person: Person, reason: str, request: SubjectRequest | None = None, rule: str = ""
 ) -> Anonymisation:
     """Erase the personal data of `person`, keeping what the statistics count. Irreversible.
 
@@ -240,9 +232,9 @@ def anonymise_person(
     from panah.stats.facts import refresh_person
 
     if by is None and not rule:
-        raise PermissionDenied(_("Only a retention rule anonymises without a user."))
+        raise ValueError("Only a retention rule anonymises without a user.")
     if by is not None:
-        _require(by, Action.EXPORT_PERSONS, person)
+        require(by, Action.EXPORT_PERSONS, person)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for anonymising.")})
     if request is not None:
@@ -343,36 +335,18 @@ def _erase(ids: Iterable[int]) -> None:
     SubjectRequest.objects.filter(person_id__in=ids).update(details="", identity_evidence="")
     SubjectRequest.objects.filter(person_id__in=ids).exclude(kind=RequestKind.ERASURE).update(outcome="")
     for entry_id, changes in (
-        AuditEntry._base_manager.filter(person_id__in=ids).exclude(changes={}).values_list("pk", "changes")
+        AuditEntry.objects.filter(person_id__in=ids).exclude(changes={}).values_list("pk", "changes")
     ):
-        AuditEntry._base_manager.filter(pk=entry_id).update(changes=_scrub(changes))
+        AuditEntry.objects.filter(pk=entry_id).redact(_scrub(changes))
 
 
 # --- Sharing agreements --------------------------------------------------------------------------
 
 
-def agreements_for_user(user: Any) -> Any:
-    """The sharing agreements an administrator may list: those their organisations give or receive;
-    all of them for a system administrator."""
-    scope = organisation_scope(user, Action.MANAGE_USERS)
-    agreements = SharingAgreement.objects.select_related("provider", "recipient").prefetch_related("regions")
-    if scope.everything:
-        return agreements.order_by("valid_to", "id")
-    organisations = set().union(*(g.organisation_ids for g in scope.grants)) if scope.grants else set()
-    return agreements.filter(Q(provider_id__in=organisations) | Q(recipient_id__in=organisations)).order_by(
-        "valid_to", "id"
-    )
-
-
-def may_manage_agreements(user: Any) -> bool:
-    scope = organisation_scope(user, Action.MANAGE_USERS)
-    return scope.everything or bool(scope.grants)
-
-
 @transaction.atomic
 def record_agreement(
     *,
-    by: Any,
+    by: User,
     provider: Organisation,
     recipient: Organisation,
     regions: Iterable[Any],
@@ -380,19 +354,27 @@ def record_agreement(
     reference: str,
     valid_from: dt.date,
     valid_to: dt.date | None,
+    actions: Iterable[str] = DEFAULT_AGREEMENT_ACTIONS,
 ) -> SharingAgreement:
     """Record a data-sharing agreement. A new agreement must end (`valid_to`): sharing is reviewed at
     least when it expires, and an expired agreement stops sharing at once (the scoping layer reads
     `valid_to` every time it computes a scope).
 
-    Side effects: one SharingAgreement with its regions; one audit entry.
-    Raises PermissionDenied unless `by` administers the provider, ValidationError for a missing or
-    impossible period, no regions, no purpose or one organisation on both sides."""
-    scope = organisation_scope(by, Action.MANAGE_USERS)
-    if not (scope.everything or any(provider.pk in g.organisation_ids for g in scope.grants)):
-        raise PermissionDenied(_("Only an administrator of the providing organisation records its agreements."))
+    `actions` are what the recipient may do with the provider's persons and cases (`permissions.GRANTABLE`:
+    seeing persons and cases, changing records, adding notes, working cases, referring...; never a decision).
+    Side effects: one SharingAgreement with its regions and actions; one audit entry.
+    Raises Refused unless `by` administers the provider, ValidationError for a missing or impossible period,
+    no regions, no action or one that cannot be granted, no purpose or one organisation on both sides."""
+    require(by, Action.MANAGE_AGREEMENTS, provider)
     errors: dict[str, str] = {}
     regions = list(regions)
+    actions = sorted(set(actions))
+    if not actions:
+        errors["actions"] = _("Choose what the recipient may do.")
+    elif set(actions) - GRANTABLE:
+        errors["actions"] = _("An agreement cannot grant these actions: %(actions)s.") % {
+            "actions": ", ".join(sorted(set(actions) - GRANTABLE))
+        }
     if valid_to is None:
         errors["valid_to"] = _("A new agreement needs an end date: sharing is reviewed when it expires.")
     elif valid_to <= valid_from:
@@ -412,6 +394,7 @@ def record_agreement(
         reference=reference.strip(),
         valid_from=valid_from,
         valid_to=valid_to,
+        actions=actions,
         recorded_by=by,
     )
     agreement.regions.set(regions)
@@ -421,6 +404,7 @@ def record_agreement(
         obj=agreement,
         organisation=provider,
         summary=f"sharing agreement {agreement.reference}: {provider.code} → {recipient.code} until {valid_to}",
+        changes={"actions": actions, "regions": sorted(r.pk for r in regions)},
         purpose=agreement.purpose,
     )
     return agreement

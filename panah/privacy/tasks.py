@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from panah.accounts.permissions import acting_as
 from panah.audit.models import AuditEntry
-from panah.audit.services import audit_context
 from panah.jobs.models import Job
 from panah.jobs.services import finish_message, running
 from panah.privacy import retention
@@ -17,10 +17,7 @@ def apply_retention(job_id: int) -> dict[str, int]:
     Side effects: those of `retention.apply` (each anonymisation audited, one entry for the run); the
     job's progress (one step per due record) and its outcome in words. Returns the counts."""
     requested_by = Job.objects.select_related("requested_by").get(pk=job_id).requested_by
-    with (
-        audit_context(channel=AuditEntry.Channel.TASK, username=getattr(requested_by, "username", "system")),
-        running(job_id) as progress,
-    ):
+    with acting_as(requested_by, channel=AuditEntry.Channel.TASK), running(job_id) as progress:
         progress(0, 0)
         counts = retention.apply(by=requested_by, progress=progress)
         finish_message(

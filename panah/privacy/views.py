@@ -9,20 +9,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from panah.accounts.models import Organisation
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import organisation_scope, scope_for
 from panah.jobs.models import Job
 from panah.jobs.services import start as start_job
-from panah.privacy import retention, services
+from panah.privacy import retention, selectors, services
 from panah.privacy.forms import AgreementForm, AnonymiseForm, OutcomeForm, RefusalForm, SubjectRequestForm
 from panah.privacy.models import RecordKind, RequestKind, RetentionRule, SubjectRequest
 from panah.privacy.tasks import apply_retention
@@ -50,7 +49,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "today": timezone.localdate(),
-        "may_manage_agreements": services.may_manage_agreements(request.user),
+        "may_manage_agreements": may(request.user, Action.MANAGE_AGREEMENTS),
     }
     return render(request, "privacy/requests.html", context)
 
@@ -58,8 +57,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_new(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
-    if not scope_for(request.user, Action.CHANGE_PERSON).allows(person):
-        raise PermissionDenied(_("Your role does not allow recording requests for this person."))
+    require(request.user, Action.CHANGE_PERSON, person)
     form = SubjectRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +72,7 @@ def request_new(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    subject_request = get_object_or_404(SubjectRequest.objects.select_related("person", "received_by"), pk=pk)
+    subject_request = selectors.get_request_for_user(request.user, pk)
     outcome_form = OutcomeForm(request.POST if request.POST.get("action") == "complete" else None)
     refusal_form = RefusalForm(request.POST if request.POST.get("action") == "refuse" else None)
     if request.method == "POST":
@@ -96,8 +94,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "item": subject_request,
         "person": person,
         "today": timezone.localdate(),
-        "may_decide": services.may_decide(request.user, subject_request),
-        "may_work": scope_for(request.user, Action.CHANGE_PERSON).allows(person),
+        "may_decide": may(request.user, services.deciding_action(subject_request.kind), person),
+        "may_work": may(request.user, Action.CHANGE_PERSON, person),
         "blockers": services.anonymisation_blockers(person) if subject_request.kind == RequestKind.ERASURE else [],
         "outcome_form": outcome_form,
         "refusal_form": refusal_form,
@@ -108,12 +106,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation page of an erasure: the number typed again, and a reason."""
-    subject_request = get_object_or_404(
-        SubjectRequest.objects.select_related("person"), pk=pk, kind=RequestKind.ERASURE
-    )
+    subject_request = selectors.get_request_for_user(request.user, pk, kind=RequestKind.ERASURE)
     person = subject_request.person
-    if not scope_for(request.user, Action.EXPORT_PERSONS).allows(person):
-        raise PermissionDenied(_("Your role does not allow deciding erasure requests."))
+    require(request.user, Action.EXPORT_PERSONS, person)
     form = AnonymiseForm(request.POST or None, expected=person.registration_number or "")
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,12 +133,14 @@ def _agreement_rows(user: Any) -> list[dict[str, Any]]:
     today = timezone.localdate()
     warning = int(getattr(settings, "PANAH_AGREEMENT_WARNING_DAYS", 60))
     rows = []
-    for agreement in services.agreements_for_user(user):
+    for agreement in selectors.agreements_for_user(user):
         ends = agreement.valid_to
         active = agreement.valid_from <= today and (ends is None or ends > today)
+        labels = dict(Action.choices)
         rows.append(
             {
                 "agreement": agreement,
+                "actions": [str(labels.get(code, code)) for code in agreement.actions],
                 "active": active,
                 "expired": ends is not None and ends <= today,
                 "expiring": active and ends is not None and (ends - today).days <= warning,
@@ -156,13 +153,8 @@ def _agreement_rows(user: Any) -> list[dict[str, Any]]:
 @login_required
 def agreements(request: HttpRequest) -> HttpResponse:
     """Data-sharing agreements with their scope, purpose and expiry; administrators record new ones."""
-    if not services.may_manage_agreements(request.user):
-        raise PermissionDenied(_("Only administrators see the data-sharing agreements."))
-    scope = organisation_scope(request.user, Action.MANAGE_USERS)
-    providers = Organisation.objects.filter(is_active=True)
-    if not scope.everything:
-        providers = providers.filter(pk__in=sorted(set().union(*(g.organisation_ids for g in scope.grants))))
-    form = AgreementForm(request.POST or None, providers=providers)
+    require(request.user, Action.MANAGE_AGREEMENTS)
+    form = AgreementForm(request.POST or None, providers=selectors.providers_for_user(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_agreement(by=request.user, **form.cleaned_data)
@@ -178,11 +170,10 @@ def agreements(request: HttpRequest) -> HttpResponse:
 def retention_rules(request: HttpRequest) -> HttpResponse:
     """The retention rules, every version, with what is unconfirmed marked; for a system administrator,
     what is due today and a button that applies it in the background."""
-    if not services.may_manage_agreements(request.user):
-        raise PermissionDenied(_("Only administrators see the retention rules."))
+    require(request.user, Action.VIEW_AUDIT)
     context: dict[str, Any] = {
         "rules": RetentionRule.objects.all(),
-        "may_apply": request.user.has_perm("panah.maintain"),
+        "may_apply": may(request.user, Action.MAINTAIN),
     }
     if context["may_apply"]:
         due = retention.due()
@@ -201,7 +192,6 @@ DUE_SHOWN = 50  # the page lists the first of what is due; the job applies all o
 @require_POST
 def retention_apply(request: HttpRequest) -> HttpResponse:
     """Start applying what is due in the background (system administrators); the job page shows progress."""
-    if not request.user.has_perm("panah.maintain"):
-        raise PermissionDenied(_("Only system administrators may apply the retention rules."))
+    require(request.user, Action.MAINTAIN)
     job = start_job(kind=Job.Kind.APPLY_RETENTION, by=request.user, task=apply_retention)
     return redirect("jobs:job", pk=job.pk)

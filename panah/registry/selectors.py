@@ -10,9 +10,10 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from panah.accounts.scope import current_scope
-from panah.audit.models import AuditEntry
-from panah.audit.services import record
+from panah.accounts.models import User
+from panah.accounts.permissions import Target, note_refusal
+from panah.accounts.roles import Action
+from panah.accounts.scope import current_scope, scope_for, unscoped
 from panah.registry import names as name_keys
 from panah.registry.models import Document, HouseholdMember, NameToken, Person, PersonName, document_key
 
@@ -63,15 +64,26 @@ def get_person(registration_number: str) -> Person:
             break
         person = persons.filter(pk=person.merged_into_id).first()
     if person is None or person.merged_into_id is not None:
+        _note_if_out_of_scope(registration_number)
         raise Http404(_("No person with that registration number."))
     return person
 
 
-def view_person(*, by: Any, registration_number: str, purpose: str = "") -> Person:
-    """Fetch a person for display and audit the view. Side effects: one audit entry."""
-    person = get_person(registration_number)
-    record(by=by, action=AuditEntry.Action.VIEW, obj=person, person=person, purpose=purpose)
-    return person
+def _note_if_out_of_scope(registration_number: str) -> None:
+    """A number that exists outside the open scope is a refused attempt (audited when the request ends)."""
+    scope = current_scope()
+    if scope.everything:
+        return
+    with unscoped("does the person the caller cannot see exist? (for the refusal's audit entry)"):
+        person = Person.objects.filter(registration_number=registration_number).first()
+    if person is not None:
+        target = Target(
+            label=f"registry.Person:{person.pk}",
+            organisation_id=person.organisation_id,
+            region_code=person.region_id,
+            person=person,
+        )
+        note_refusal(scope.user_id, Action.VIEW_PERSON, target, reason="out_of_scope")
 
 
 def _token_person_ids(**lookup: Any) -> QuerySet:
@@ -236,3 +248,18 @@ def current_household_members(person: Person) -> list[HouseholdMember]:
         .select_related("person")
         .prefetch_related(Prefetch("person__names", queryset=PersonName.objects.order_by("position", "id")))
     )
+
+
+def registration_places(user: User) -> tuple[list[Any], Any]:
+    """The organisations `user` registers persons for, and the regions existing today where they may."""
+    from django.utils import timezone
+
+    from panah.accounts.models import Organisation
+    from panah.geo.models import Region
+
+    scope = scope_for(user, Action.REGISTER_PERSON)
+    today = timezone.localdate()
+    if scope.everything:
+        return list(Organisation.objects.filter(is_active=True)), Region.objects.valid_on(today)
+    organisations = list(Organisation.objects.filter(pk__in={o for g in scope.grants for o in g.organisation_ids}))
+    return organisations, Region.objects.valid_on(today).filter(code__in=scope.region_codes)

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 
+from panah.accounts.models import Organisation, User
+from panah.accounts.permissions import Target, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry import names as name_keys
 from panah.registry.models import (
     Address,
+    Consent,
     Document,
     Household,
     HouseholdMember,
@@ -73,32 +75,39 @@ def _validated(instance: Any, exclude: Iterable[str] = ()) -> Any:
     return instance
 
 
-def _require(by: Any, action: str, *, organisation_id: int, region_code: str) -> None:
-    if not scope_for(by, action).covers(organisation_id, region_code):
-        raise PermissionDenied(_("You may not do this for that organisation and region."))
+def place(organisation: Organisation | int, region: Any) -> Target:
+    """An organisation in a region, as the policy reads a place to register a person in."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    region_code = getattr(region, "pk", region)
+    return Target(
+        label=f"accounts.Organisation:{organisation_id} in {region_code}",
+        organisation_id=organisation_id,
+        region_code=region_code,
+    )
 
 
 @transaction.atomic
 def register_person(
     *,
-    by: Any,
+    by: User,
     organisation: Any,
     person: Mapping[str, Any],
     names: Iterable[Mapping[str, Any]],
     address: Mapping[str, Any],
     documents: Iterable[Mapping[str, Any]] = (),
     registered_on: dt.date | None = None,
+    consent: Mapping[str, Any] | None = None,
 ) -> Person:
     """Register a new person of concern.
 
     Side effects: the Person with a registration number, names and their search tokens, the first
-    address (which sets the region), documents, the first version of its statistical attributes, one
-    audit entry.
-    Raises PermissionDenied when `by` may not register for `organisation` in that region, and
+    address (which sets the region), documents, the consent given at registration (`purpose`, `legal_basis`,
+    `language`), the first version of its statistical attributes, one audit entry.
+    Raises Refused when `by` may not register for `organisation` in that region, and
     ValidationError (by field) for impossible data.
     """
     region = address["region"]
-    _require(by, Action.REGISTER_PERSON, organisation_id=organisation.pk, region_code=region.pk)
+    require(by, Action.REGISTER_PERSON, place(organisation, region))
     new = Person(organisation=organisation, region=region, created_by=by if getattr(by, "pk", None) else None, **person)
     _validated(new)
     new.save()
@@ -116,6 +125,17 @@ def register_person(
     _validated(Address(person=new, **{**address, "valid_from": since})).save()
     for fields in documents:
         _validated(Document(person=new, **fields), exclude=["number_key"]).save()
+    if consent and consent.get("purpose"):
+        _validated(
+            Consent(
+                person=new,
+                purpose=consent["purpose"],
+                legal_basis=consent.get("legal_basis") or Consent.LegalBasis.CONSENT,
+                given_on=consent.get("given_on") or registered_on or timezone.localdate(),
+                language=consent.get("language", ""),
+                taken_by=by,
+            )
+        ).save()
     refresh_person_facts(new.pk)  # keeps the attributes as first registered, for figures as known before a correction
 
     record(
@@ -125,6 +145,7 @@ def register_person(
         person=new,
         organisation=organisation,
         summary=f"registered {new.registration_number}",
+        changes={"consent": bool(consent and consent.get("purpose"))},
     )
     return new
 
@@ -148,13 +169,13 @@ STATISTICAL_FIELDS = {"sex", "birth_date", "birth_date_precision", "country_of_o
 
 
 @transaction.atomic
-def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason: str = "") -> Person:
+def update_person(*, by: User, person: Person, changes: Mapping[str, Any], reason: str = "") -> Person:
     """Change a person's own fields.
 
     Side effects: the Person row; its statistics rows when sex, birth date or origin change; one audit
     entry listing old and new values.
     """
-    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    require(by, Action.CHANGE_PERSON, person)
     before = model_to_dict(person, fields=AUDITED_FIELDS)
     for field, value in changes.items():
         if field not in AUDITED_FIELDS:
@@ -182,9 +203,9 @@ def update_person(*, by: Any, person: Person, changes: Mapping[str, Any], reason
 
 
 @transaction.atomic
-def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) -> None:
+def set_names(*, by: User, person: Person, names: Iterable[Mapping[str, Any]]) -> None:
     """Replace a person's names. Side effects: names, search tokens, one audit entry with old and new names."""
-    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    require(by, Action.CHANGE_PERSON, person)
     old = [n.display for n in PersonName.objects.filter(person=person)]
     rows = [
         _validated(PersonName(person=person, position=i, **fields), exclude=["person"])
@@ -209,7 +230,7 @@ def set_names(*, by: Any, person: Person, names: Iterable[Mapping[str, Any]]) ->
 
 
 @transaction.atomic
-def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Address:
+def move_person(*, by: User, person: Person, address: Mapping[str, Any]) -> Address:
     """Record a new address from its `valid_from`; the previous one ends that day.
 
     Side effects: closes the current address, adds the new one, sets the person's region, rebuilds
@@ -217,10 +238,10 @@ def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Addre
     Moving to another region may take the person out of the mover's own scope; that is allowed
     only if the mover may also register in the new region.
     """
-    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    require(by, Action.CHANGE_PERSON, person)
     new_region = address["region"]
     if new_region.pk != person.region_id:
-        _require(by, Action.REGISTER_PERSON, organisation_id=person.organisation_id, region_code=new_region.pk)
+        require(by, Action.REGISTER_PERSON, place(person.organisation_id, new_region))
     since = address["valid_from"]
     current = Address.objects.filter(person=person, valid_to__isnull=True).first()
     if current is not None:
@@ -251,9 +272,9 @@ def move_person(*, by: Any, person: Person, address: Mapping[str, Any]) -> Addre
 
 
 @transaction.atomic
-def add_document(*, by: Any, person: Person, fields: Mapping[str, Any]) -> Document:
+def add_document(*, by: User, person: Person, fields: Mapping[str, Any]) -> Document:
     """Side effects: one Document, one audit entry."""
-    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    require(by, Action.CHANGE_PERSON, person)
     document = _validated(Document(person=person, **fields), exclude=["number_key"])
     document.save()
     record(
@@ -268,10 +289,10 @@ def add_document(*, by: Any, person: Person, fields: Mapping[str, Any]) -> Docum
 
 @transaction.atomic
 def add_specific_need(
-    *, by: Any, person: Person, code: Any, identified_on: dt.date, organisation: Any, note: str = ""
+    *, by: User, person: Person, code: Any, identified_on: dt.date, organisation: Any, note: str = ""
 ) -> SpecificNeed:
     """Side effects: one SpecificNeed, one audit entry (naming the code, not the note)."""
-    _require(by, Action.CHANGE_PERSON, organisation_id=person.organisation_id, region_code=person.region_id)
+    require(by, Action.CHANGE_PERSON, person)
     if identified_on > timezone.localdate():
         raise ValidationError({"identified_on": _("The date cannot be in the future.")})
     if SpecificNeed.objects.filter(person=person, code=code, closed_on__isnull=True).exists():
@@ -285,14 +306,14 @@ def add_specific_need(
 
 
 @transaction.atomic
-def join_household(*, by: Any, person: Person, head: Person, relationship: str, since: dt.date) -> HouseholdMember:
+def join_household(*, by: User, person: Person, head: Person, relationship: str, since: dt.date) -> HouseholdMember:
     """Make `person` a member of the household that `head` heads (created if `head` heads none yet).
 
     Side effects: ends the person's current household membership the day before `since`, creates the
     household and the head's membership if needed, one new membership, one audit entry.
     """
     for someone in (person, head):
-        _require(by, Action.CHANGE_PERSON, organisation_id=someone.organisation_id, region_code=someone.region_id)
+        require(by, Action.CHANGE_PERSON, someone)
     if person.pk == head.pk:
         raise ValidationError({"head": _("A person cannot join a household through themselves.")})
     head_membership = HouseholdMember.objects.filter(person=head, valid_to__isnull=True).first()
@@ -321,3 +342,15 @@ def join_household(*, by: Any, person: Person, head: Person, relationship: str, 
         summary=f"joined household {household} as {relationship}",
     )
     return member
+
+
+def view_person(*, by: User, registration_number: str, purpose: str = "") -> Person:
+    """Fetch a person for display and audit the view, within the caller's hourly read quota.
+
+    Side effects: one audit entry. Raises Http404 outside the caller's scope, Refused past the read quota."""
+    from panah.audit.services import record_reads
+    from panah.registry.selectors import get_person
+
+    person = get_person(registration_number)
+    record_reads(by=by, persons=[person], purpose=purpose, obj=person)
+    return person

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from panah.registry import views
-from panah.status import views as status_views
 
 app_name = "registry"
 urlpatterns = [
@@ -15,6 +14,4 @@ urlpatterns = [
     path("<str:number>/addresses/new/", views.move, name="move"),
     path("<str:number>/needs/new/", views.add_specific_need, name="add_specific_need"),
     path("<str:number>/household/", views.join_household, name="join_household"),
-    path("<str:number>/status/new/", status_views.record_event, name="record_event"),
-    path("<str:number>/status/<int:event_id>/correct/", status_views.correct_event, name="correct_event"),
 ]

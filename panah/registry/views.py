@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from panah.accounts.models import Organisation
+from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
-from panah.accounts.scope import scope_for
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
-from panah.audit.services import record
+from panah.audit.services import record, record_reads
+from panah.cases.selectors import cases_of_person, kinds_user_may_open
 from panah.geo.models import Region
 from panah.matching import online
 from panah.registry import selectors, services
@@ -35,7 +37,6 @@ from panah.registry.forms import (
     SpecificNeedForm,
     apply_service_errors,
 )
-from panah.registry.models import Consent
 from panah.status.selectors import timeline
 
 
@@ -44,6 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     result = selectors.search_persons(query) if query.strip() else None
     if result is not None:
+        record_reads(by=request.user, persons=result.persons, summary="search result")
         record(
             by=request.user,
             action=AuditEntry.Action.SEARCH,
@@ -56,12 +58,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, number: str) -> HttpResponse:
-    person = selectors.view_person(by=request.user, registration_number=number)
+    person = services.view_person(by=request.user, registration_number=number)
     if person.registration_number != number:  # a number merged into another record
         return redirect("registry:person", number=person.registration_number)
     today = timezone.localdate()
     events = timeline(person)
-    may_see_sensitive = request.user.has_perm("panah.view_sensitive_needs", person)
+    user = request.user
+    may_see_sensitive = may(user, Action.VIEW_SENSITIVE_NEEDS, person)
     superseded = {e.supersedes_id for e in events if e.supersedes_id}
     context = {
         "person": person,
@@ -80,30 +83,28 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "hidden_needs": not may_see_sensitive,
         "today": today,
         "soon": today + dt.timedelta(days=30),
-        "can_change": request.user.has_perm("panah.change_person", person),
-        "can_decide": request.user.has_perm("panah.decide_status", person),
-        "can_work_cases": request.user.has_perm("panah.work_cases", person),
-        "can_audit": request.user.has_perm("panah.view_audit"),
-        "can_export": request.user.has_perm("panah.export_persons", person),
+        "can_change": may(user, Action.CHANGE_PERSON, person),
+        "can_decide": may(user, Action.DECIDE_STATUS, person),
+        "can_open_cases": bool(kinds_user_may_open(user, person)),
+        "can_refer": may(user, Action.REFER_PERSONS, person),
+        "can_audit": may(user, Action.VIEW_AUDIT),
+        "can_export": may(user, Action.EXPORT_PERSONS, person),
+        "cases": cases_of_person(user, person),
     }
     return render(request, "registry/person_detail.html", context)
 
 
 def _registration_context(request: HttpRequest) -> tuple[list[Organisation], object]:
-    scope = scope_for(request.user, Action.REGISTER_PERSON)
-    if not (scope.everything or scope.grants):
-        raise PermissionDenied(_("Your role does not allow registering persons."))
-    if scope.everything:
-        return list(Organisation.objects.filter(is_active=True)), Region.objects.valid_on(timezone.localdate())
-    organisations = list(Organisation.objects.filter(pk__in={o for g in scope.grants for o in g.organisation_ids}))
-    regions = Region.objects.valid_on(timezone.localdate()).filter(code__in=scope.region_codes)
-    return organisations, regions
+    require(request.user, Action.REGISTER_PERSON)
+    return selectors.registration_places(request.user)
 
 
 def _registering_organisation(request: HttpRequest, organisations: list[Organisation], region: Region) -> Organisation:
     """The user's organisation that may register in `region` (a user may belong to several)."""
-    scope = scope_for(request.user, Action.REGISTER_PERSON)
-    return next((o for o in organisations if scope.covers(o.pk, region.pk)), organisations[0])
+    return next(
+        (o for o in organisations if may(request.user, Action.REGISTER_PERSON, services.place(o, region))),
+        organisations[0],
+    )
 
 
 DUPLICATE_DECISIONS = [
@@ -148,29 +149,29 @@ def person_register(request: HttpRequest) -> HttpResponse:
         decision, duplicate_error = _duplicate_decision(request, candidates)
         if not duplicate_error:
             try:
-                person = services.register_person(
-                    by=request.user,
-                    organisation=_registering_organisation(request, organisations, address_form.cleaned_data["region"]),
-                    person=person_values,
-                    names=names,
-                    address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},
-                    documents=documents,
-                )
+                # The registration and the registrar's decision on the duplicates shown stand or fall together.
+                with transaction.atomic():
+                    person = services.register_person(
+                        by=request.user,
+                        organisation=_registering_organisation(
+                            request, organisations, address_form.cleaned_data["region"]
+                        ),
+                        person=person_values,
+                        names=names,
+                        address={k: address_form.cleaned_data[k] for k in ("region", "locality", "line", "phone")},
+                        documents=documents,
+                        consent={
+                            "purpose": consent_form.cleaned_data.get("consent_purpose"),
+                            "legal_basis": consent_form.cleaned_data.get("consent_basis"),
+                            "language": request.LANGUAGE_CODE,
+                        },
+                    )
+                    if candidates:
+                        online.record_decision(by=request.user, person=person, candidates=candidates, decision=decision)
             except ValidationError as error:
                 fields = {name: form for form in forms for name in form.fields}
                 apply_service_errors(error, fields)
             else:
-                if candidates:
-                    online.record_decision(by=request.user, person=person, candidates=candidates, decision=decision)
-                if consent_form.cleaned_data.get("consent_purpose"):
-                    Consent.objects.create(
-                        person=person,
-                        purpose=consent_form.cleaned_data["consent_purpose"],
-                        legal_basis=consent_form.cleaned_data.get("consent_basis") or Consent.LegalBasis.CONSENT,
-                        given_on=timezone.localdate(),
-                        language=request.LANGUAGE_CODE,
-                        taken_by=request.user,
-                    )
                 messages.success(request, _("Registered %(number)s.") % {"number": person.registration_number})
                 return redirect("registry:person", number=person.registration_number)
     return render(
@@ -234,8 +235,7 @@ def register_check(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, number: str) -> HttpResponse:
     person = selectors.get_person(number)
-    if not request.user.has_perm("panah.change_person", person):
-        raise PermissionDenied(_("Your role does not allow changing this person's record."))
+    require(request.user, Action.CHANGE_PERSON, person)
     names = list(person.names.all())
     data = request.POST if request.method == "POST" else None
     person_form = PersonFieldsForm(data, prefix="person", initial=PersonFieldsForm.initial_from(person))
@@ -278,6 +278,7 @@ def person_edit(request: HttpRequest, number: str) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list_queryset().order_by("-pk")
     page = Paginator(persons, 25).get_page(request.GET.get("page"))
+    record_reads(by=request.user, persons=list(page.object_list), summary="person list")
     return render(request, "registry/person_list.html", {"page": page})
 
 
@@ -291,8 +292,7 @@ def _change_page(
 ) -> HttpResponse:
     """A page that adds one thing to a person's record: check the right, validate, call the service."""
     person = selectors.get_person(number)
-    if not request.user.has_perm("panah.change_person", person):
-        raise PermissionDenied(_("Your role does not allow changing this person's record."))
+    require(request.user, Action.CHANGE_PERSON, person)
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 
+from panah.accounts.models import User
 from panah.registry.models import PopulationType
 from panah.stats.facts import FLOWS
 from panah.stats.models import FlowFact, StockFact
@@ -181,3 +183,26 @@ def recognition_rates(totals: dict[str, int]) -> dict[str, float | None]:
 
 def regions_in(codes: Sequence[str] | None) -> list[str] | None:
     return None if codes is None else sorted(codes)
+
+
+def statistics_regions(user: User) -> tuple[str, ...] | None:
+    """None for the whole country; otherwise the region codes the user's statistics cover.
+
+    A user whose memberships allowing statistics cover every region that exists today is national; a
+    regional department also sees its regions' history under their earlier names and codes.
+    Raises Refused when no membership allows statistics at all."""
+    from panah.accounts.permissions import require
+    from panah.accounts.roles import Action
+    from panah.accounts.scope import scope_for
+    from panah.geo.models import Region
+
+    require(user, Action.VIEW_STATISTICS)
+    scope = scope_for(user, Action.VIEW_STATISTICS)
+    if scope.everything:
+        return None
+    current = set(Region.objects.valid_on(timezone.localdate()).values_list("code", flat=True))
+    covered = set(scope.region_codes)
+    if current <= covered:
+        return None
+    predecessors = set(Region.objects.filter(successors__code__in=covered).values_list("code", flat=True))
+    return tuple(sorted(covered | predecessors))

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from panah.accounts.models import User
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -30,7 +31,7 @@ def compute(parameters: Parameters) -> dict[str, Any]:
 
 @transaction.atomic
 @transaction.atomic
-def publish_release(*, by: Any, title: str, parameters: Parameters) -> Release:
+def publish_release(*, by: User, title: str, parameters: Parameters) -> Release:
     """Freeze a set of tables under a citable reference.
 
     Side effects: one Release (parameters, protected figures, SHA-256 of their canonical JSON);

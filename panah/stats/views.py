@@ -4,11 +4,12 @@ Every figure on these pages comes from `build_tables` (or a release's frozen cop
 page, the CSV/XLSX downloads and a release read the same. Nothing here reads or shows a person.
 
 Who may do what:
-- view the dashboard: "panah.view_statistics"; the figures cover `statistics_regions(user)`.
-- exact figures (no disclosure control): users who may export personal data anyway
-  ("panah.export_persons": organisation and system administrators). Everyone else gets PUBLIC.
-- publish a release: users whose statistics scope is national (a national statistician, a system
-  administrator). Releases are official national statistics under the PUBLIC policy, so a regional
+Who may do what is the authorisation policy's (`accounts.permissions`):
+- view the dashboard: VIEW_STATISTICS; the figures cover `selectors.statistics_regions(user)`.
+- exact figures (no disclosure control): VIEW_EXACT_STATISTICS, the roles that may export personal data
+  anyway (organisation and system administrators). Everyone else gets PUBLIC.
+- publish a release: PUBLISH_STATISTICS, for users whose statistics scope is national (a national
+  statistician, a system administrator). Releases are official national statistics under the PUBLIC policy, so a regional
   user (for instance a statistician over two regions) may look but not publish: a release of part of
   the country under the national reference scheme would be mistaken for the national figures.
 """
@@ -19,7 +20,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from panah.accounts.permissions import may, require
+from panah.accounts.roles import Action
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
@@ -38,8 +40,7 @@ from panah.registry.models import PopulationType
 from panah.stats import selectors
 from panah.stats.disclosure import EXACT, PUBLIC, VECTOR_ROW, Policy, protect_vector, rate_notes
 from panah.stats.models import Release
-from panah.stats.scope import statistics_regions
-from panah.stats.selectors import AGE_GROUPS, FLOWS, POPULATION_TYPES
+from panah.stats.selectors import AGE_GROUPS, FLOWS, POPULATION_TYPES, statistics_regions
 from panah.stats.services import changes_since, compute, publish_release, rerun
 from panah.stats.tables import Parameters, default_period
 from panah.stats.tasks import rebuild_statistics_index
@@ -74,28 +75,6 @@ SEX_LABELS = {
 
 
 # -- access ---------------------------------------------------------------------------------------
-
-
-def regions_or_403(request: HttpRequest) -> tuple[str, ...] | None:
-    if not request.user.has_perm("panah.view_statistics"):
-        raise PermissionDenied(_("Your role does not include statistics."))
-    try:
-        return statistics_regions(request.user)
-    except PermissionError as error:
-        raise PermissionDenied(str(error)) from error
-
-
-def may_see_exact(user: Any) -> bool:
-    return user.has_perm("panah.export_persons")
-
-
-def may_publish(user: Any) -> bool:
-    if not user.has_perm("panah.view_statistics"):
-        return False
-    try:
-        return statistics_regions(user) is None
-    except PermissionError:
-        return False
 
 
 # -- the form -------------------------------------------------------------------------------------
@@ -146,7 +125,7 @@ class StatisticsForm(forms.Form):
 def parameters_from(request: HttpRequest, regions: tuple[str, ...] | None) -> tuple[StatisticsForm, Parameters]:
     """The form bound to the query string and the parameters it asks for (defaults for what is
     missing or invalid)."""
-    exact_allowed = may_see_exact(request.user)
+    exact_allowed = may(request.user, Action.VIEW_EXACT_STATISTICS)
     form = StatisticsForm(request.GET or None, exact_allowed=exact_allowed)
     data: dict[str, Any] = {}
     if form.is_bound:
@@ -329,7 +308,7 @@ def stock_over_time(parameters: Parameters, figures: dict[str, Any]) -> dict[str
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    regions = regions_or_403(request)
+    regions = statistics_regions(request.user)
     form, parameters = parameters_from(request, regions)
     figures = compute(parameters)
     query = request.GET.urlencode()
@@ -342,7 +321,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "region_names": _names(list(regions), Region) if regions is not None else None,
         "csv_url": f"{reverse('stats:download_csv')}?{query}" if query else reverse("stats:download_csv"),
         "xlsx_url": f"{reverse('stats:download_xlsx')}?{query}" if query else reverse("stats:download_xlsx"),
-        "can_publish": may_publish(request.user),
+        "can_publish": may(request.user, Action.PUBLISH_STATISTICS),
     }
     return render(request, "stats/dashboard.html", context)
 
@@ -363,7 +342,7 @@ def _download(request: HttpRequest, figures: dict[str, Any], *, kind: str, name:
 
 
 def _download_current(request: HttpRequest, kind: str) -> HttpResponse:
-    regions = regions_or_403(request)
+    regions = statistics_regions(request.user)
     _form, parameters = parameters_from(request, regions)
     figures = compute(parameters)
     return _download(
@@ -411,13 +390,12 @@ class PublishForm(forms.Form):
 
 @login_required
 def release_list(request: HttpRequest) -> HttpResponse:
-    regions_or_403(request)
-    can_publish = may_publish(request.user)
-    can_rebuild = request.user.has_perm("panah.maintain")
+    statistics_regions(request.user)
+    can_publish = may(request.user, Action.PUBLISH_STATISTICS)
+    can_rebuild = may(request.user, Action.MAINTAIN)
     form = PublishForm(initial={"as_of": dt.date(timezone.localdate().year, 1, 1)})
     if request.method == "POST":
-        if not can_publish:
-            raise PermissionDenied(_("Only users with national statistics may publish a release."))
+        require(request.user, Action.PUBLISH_STATISTICS)
         form = PublishForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -444,7 +422,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def release_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    regions_or_403(request)
+    statistics_regions(request.user)
     release = get_object_or_404(Release.objects.select_related("published_by"), reference=reference)
     _figures, digest = rerun(release)
     context = {
@@ -459,7 +437,7 @@ def release_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _release_download(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    regions_or_403(request)
+    statistics_regions(request.user)
     release = get_object_or_404(Release, reference=reference)
     return _download(
         request,
@@ -484,7 +462,6 @@ def release_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def rebuild_index(request: HttpRequest) -> HttpResponse:
     """Start a rebuild of the statistics index in the background and follow it on the job page."""
-    if not request.user.has_perm("panah.maintain"):
-        raise PermissionDenied(_("Only system administrators may rebuild the statistics index."))
+    require(request.user, Action.MAINTAIN)
     job = start_job(kind=Job.Kind.REBUILD_STATISTICS, by=request.user, task=rebuild_statistics_index)
     return redirect("jobs:job", pk=job.pk)

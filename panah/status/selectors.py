@@ -1,6 +1,7 @@
 """Reads of the legal-status timeline, computed by the database (never a Python loop over persons)."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import CharField, Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -36,7 +37,7 @@ def population_type_expression(*, as_of: dt.date, known_on: dt.date | dt.datetim
     return Coalesce(Subquery(last, output_field=CharField()), Value(""))
 
 
-def persons_with_population(*, as_of: dt.date, known_on: dt.date | dt.datetime) -> QuerySet[Person]:
+def persons_with_population(*, as_of: dt.date, known_on: dt.date | dt.datetime) -> QuerySet[Any]:
     """Persons in the open scope annotated with `population_as_of`, in one query."""
     return Person.objects.annotate(population_as_of=population_type_expression(as_of=as_of, known_on=known_on))
 

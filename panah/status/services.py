@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from panah.accounts.models import User
+from panah.accounts.permissions import require
+from panah.accounts.roles import Action
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.registry.models import Person, PopulationType
@@ -19,7 +22,7 @@ from panah.status.transitions import ALLOWED_FROM, REQUIRES_PREVIOUS, Violation,
 
 K = EventKind
 P = PopulationType
-__all__ = ["ALLOWED_FROM", "REQUIRES_PREVIOUS", "correct_status_event", "record_status_event"]
+__all__ = ["ALLOWED_FROM", "FACTS", "REQUIRES_PREVIOUS", "authority_for", "correct_status_event", "record_status_event"]
 
 _STATE_WORDS = {
     EXIT: gettext_lazy("in no population of concern"),
@@ -99,6 +102,29 @@ def _check_transition(
             raise ValidationError({"effective": message % words})
 
 
+# Who may record each kind (the authorisation policy's action): what happened in a person's life or an
+# application lodged with a court is recorded by whoever works with the person; registering an asylum
+# application is the state body's; every other kind is a decision of the competent state body.
+FACTS = frozenset({K.APPEAL_LODGED, K.UNDETERMINED_IDENTIFIED, K.OTHER_OF_CONCERN, K.DEPARTED, K.DIED})
+
+
+def authority_for(kind: str, *, on_case: bool = False) -> str:
+    """The action of the policy that recording an event of `kind` needs (on the person; or, with
+    `on_case`, on the case whose step records it)."""
+    if kind == K.ASYLUM_APPLICATION:
+        return Action.OPEN_STATE_PROCEDURES
+    if kind in FACTS:
+        return Action.WORK_CASES if on_case else Action.RECORD_STATUS_FACTS
+    return Action.DECIDE_CASES if on_case else Action.DECIDE_STATUS
+
+
+def _authorise(by: User | None, kind: str, person: Person, case: Any) -> None:
+    if case is not None and kind != K.ASYLUM_APPLICATION:
+        require(by, authority_for(kind, on_case=True), case)
+    else:
+        require(by, authority_for(kind), person)
+
+
 def refresh_population_type(person: Person) -> None:
     """Store the population type as of today, as known now, on the person (for lists and search),
     and bring the person's rows in the statistics index up to date."""
@@ -116,19 +142,24 @@ def record_status_event(
     person: Person,
     kind: str,
     effective: dt.date,
-    by: Any,
+    by: User | None,
     organisation: Any = None,
     evidence: str = "",
     decision_reference: str = "",
     application_type: str = "",
     recorded_at: dt.datetime | None = None,
+    case: Any = None,
 ) -> StatusEvent:
     """Record that `kind` became true for `person` on `effective`.
 
-    Side effects: one StatusEvent; the person's current population type and statistics rows; one
-    audit entry. Raises ValidationError (naming the field) for a date in the future or a transition that makes
-    no legal sense (refugee status with no claim, a second open claim, ...).
+    Authorised by the policy (`authority_for`): on the person, or on `case` when a step of that case records
+    it; `by=None` is the system (the demo loader). Side effects: one StatusEvent; the person's current
+    population type and statistics rows; one audit entry. Raises Refused outside the caller's authority,
+    ValidationError (naming the field) for a date in the future or a transition that makes no legal sense
+    (refugee status with no claim, a second open claim, ...).
     """
+    if kind in RESULTING_POPULATION and kind != K.RETRACTION:
+        _authorise(by, kind, person, case)
     if kind == K.RETRACTION:
         raise ValidationError({"kind": _("Use correct_status_event to retract an event.")})
     if kind not in RESULTING_POPULATION:
@@ -167,7 +198,7 @@ def record_status_event(
 def correct_status_event(
     *,
     event: StatusEvent,
-    by: Any,
+    by: User | None,
     reason: str,
     kind: str | None = None,
     effective: dt.date | None = None,
@@ -176,9 +207,13 @@ def correct_status_event(
     """Correct an event recorded in error, without editing it.
 
     With `kind` and/or `effective`, the correction restates the event; with neither, it retracts it.
+    Authorised like recording the event corrected and, for a restatement, the event it becomes.
     Side effects: one superseding StatusEvent; the person's current population type and statistics
     rows; one audit entry.
     """
+    _authorise(by, event.kind, event.person, None)
+    if kind and kind != event.kind and kind in RESULTING_POPULATION and kind != K.RETRACTION:
+        _authorise(by, kind, event.person, None)
     if not reason.strip():
         raise ValidationError({"evidence": _("Say why the event is corrected.")})
     if StatusEvent.objects.filter(supersedes=event).exists():

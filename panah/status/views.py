@@ -1,23 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from panah.accounts.permissions import require
 from panah.accounts.roles import Action
 from panah.accounts.selectors import acting_organisation
 from panah.registry.forms import apply_service_errors
+from panah.registry.models import Person
 from panah.registry.selectors import get_person
 from panah.status import services
 from panah.status.forms import CorrectionForm, StatusEventForm
 from panah.status.models import StatusEvent
 
 
-def _person_for_decision(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+def _person_for_decision(request: HttpRequest, number: str) -> Person:
     person = get_person(number)
-    if not request.user.has_perm("panah.decide_status", person):
-        raise PermissionDenied(_("Your role does not allow recording status decisions for this person."))
+    require(request.user, Action.DECIDE_STATUS, person)
     return person
 
 

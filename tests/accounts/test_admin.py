@@ -3,6 +3,7 @@
 import pytest
 
 from panah.accounts.models import Membership, User
+from panah.audit.models import AuditEntry
 from tests.factories import PersonFactory, UserFactory, region
 
 
@@ -15,27 +16,36 @@ def superadmin(client, cast):
 
 def test_administrator_adds_a_user_with_a_role_in_one_region(client, cast, superadmin):
     response = client.post(
-        "/admin/accounts/user/add/",
+        "/accounts/users/new/",
         {
             "username": "officer.almaty.new",
+            "first_name": "Aigul",
+            "last_name": "Serikova",
             "password1": "a-long enough pass 1",
             "password2": "a-long enough pass 1",
-            "usable_password": "true",
-            "memberships-TOTAL_FORMS": "1",
-            "memberships-INITIAL_FORMS": "0",
-            "memberships-0-organisation": cast.state.pk,
-            "memberships-0-role": "registrar",
-            "memberships-0-regions": ["KZ-75"],
-            "memberships-0-valid_from": "2016-01-01",
+            "organisation": cast.state.pk,
+            "role": "registrar",
+            "regions": ["KZ-75"],
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="officer.almaty.new")
     membership = Membership.objects.get(user=user)
     assert list(membership.regions.values_list("code", flat=True)) == ["KZ-75"]
+    assert user.must_change_password
+    assert AuditEntry.objects.filter(action="admin", object_id=str(user.pk), summary__contains="registrar").exists()
+    user.must_change_password = False
+    user.save()
     client.force_login(user)
     assert client.get(f"/persons/{cast.person_b.registration_number}/").status_code == 200
     assert client.get(f"/persons/{cast.person_a.registration_number}/").status_code == 404
+
+
+def test_the_django_admin_shows_memberships_but_does_not_change_them(client, cast, superadmin):
+    page = client.get(f"/admin/accounts/user/{cast.officer_a.pk}/change/")
+    assert page.status_code == 200
+    assert b"memberships-0-role" not in page.content  # no editable field for a role
+    assert b"KZ-55" in page.content
 
 
 def test_admin_is_closed_to_officers(client, cast):

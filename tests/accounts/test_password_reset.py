@@ -92,7 +92,7 @@ def test_the_user_list_costs_the_same_queries_for_1_and_3_users(client, cast, ad
         MembershipFactory(user=UserFactory(username=f"extra{n}"), organisation=cast.state, regions=["KZ-55"])
     client.force_login(admins.state_admin)
     client.get("/accounts/users/")  # warm the session
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         assert client.get("/accounts/users/").status_code == 200
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from panah.accounts.roles import Action, Role, role_allows
+from panah.accounts.permissions import role_allows
+from panah.accounts.roles import Action, Role
 from panah.accounts.scope import scope_for
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, region
 
@@ -36,12 +37,15 @@ def user_with(role, organisation):
     return user
 
 
-def expected_status(role, where, action):
-    """What the page should answer: 404 outside the view scope, 403 inside it without the action."""
+def expected_status(role, where, action, kind="state"):
+    """What the page should answer: 404 outside the view scope, 403 inside it without the action; a status
+    decision only by the competent state body (legal authority), whatever the role elsewhere."""
     if role == Role.SYSTEM_ADMIN:
         return 200
     if where == "out" or not role_allows(role, Action.VIEW_PERSON):
         return 404
+    if action == Action.DECIDE_STATUS and kind != "state":
+        return 403
     return 200 if role_allows(role, action) else 403
 
 
@@ -62,7 +66,7 @@ def test_person_pages_answer_by_role_and_region(client, world, kind, role, where
     person = persons[(kind, where)]
     client.force_login(user)
     response = client.get(PAGES[action].format(number=person.registration_number))
-    assert response.status_code == expected_status(role, where, action)
+    assert response.status_code == expected_status(role, where, action, kind)
     if response.status_code == 404:
         # Nothing of the record shows (the URL itself is only echoed back in the language form).
         assert f"Family{where}".encode() not in response.content

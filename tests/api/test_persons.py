@@ -68,11 +68,14 @@ def test_every_read_of_a_person_is_audited_with_the_api_channel(cast, token_clie
     assert per_person.count(number) == 4  # three reads of one person, then the list
     assert per_person.count(cast.person_b.registration_number) == 1
     assert all(e.organisation_id == cast.unhcr.pk for e in entries)
-    # A refused read is not a read: nothing is written for it.
+    # A refused read is not a read: nothing of the person is logged as seen, only the refused attempt.
     lawyer = token_client(cast.lawyer)
     before = AuditEntry.objects.count()
-    lawyer.get(f"/api/v1/persons/{number}")
-    assert AuditEntry.objects.count() == before
+    assert lawyer.get(f"/api/v1/persons/{number}").status_code == 404
+    written = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.username, e.channel, e.person_number) for e in written] == [
+        ("refused", "lawyer", "api", number)
+    ]
 
 
 def test_the_detail_carries_names_documents_addresses_households_needs_and_the_timeline(cast, token_client, today):

@@ -91,7 +91,8 @@ def test_imports_are_refused_outside_the_callers_organisations_and_hidden_from_o
     for user in (cast.lawyer, cast.statistician):  # roles without registration
         assert upload(token_client(user), RU_ROWS).status_code == 403
     unknown = upload(token_client(cast.officer_a), RU_ROWS, organisation="nope")
-    assert unknown.status_code == 403 and "nope" in unknown.json()["detail"]
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == [{"field": "organisation", "message": "No organisation with the code 'nope'."}]
     run = upload(token_client(cast.officer_a), RU_ROWS).json()
     _work()
     for path in (f"/api/v1/imports/{run['id']}", f"/api/v1/imports/{run['id']}/report"):

@@ -231,15 +231,24 @@ def test_step_cannot_be_dated_before_the_current_state(cast, open_case, step):
 
 
 def test_decisions_need_the_decide_status_role(cast, open_case, step):
-    """A registrar works cases but does not decide status: registering an asylum application (a status
-    event) and recognising are refused, a documentation step is not."""
-    with pytest.raises(PermissionDenied):
-        open_case(cast.officer_a, cast.person_a, CaseKind.ASYLUM)
-    case = open_case(cast.decider_a, cast.person_a, CaseKind.ASYLUM)
-    with pytest.raises(PermissionDenied):
-        step(cast.officer_a, case, "recognise", D(2024, 2, 1))
+    """A registrar of the state body registers an asylum application and records the interview, but does
+    not decide: recognising is refused to them and taken by the decision officer."""
+    case = open_case(cast.officer_a, cast.person_a, CaseKind.ASYLUM)
     step(cast.officer_a, case, "interview", D(2024, 2, 1))
     assert reload(case).state == "interview"
+    with pytest.raises(PermissionDenied):
+        step(cast.officer_a, case, "recognise", D(2024, 2, 2))
+    step(cast.decider_a, case, "recognise", D(2024, 2, 2))
+
+
+def test_a_partner_registers_no_state_procedure(cast, open_case):
+    """Only the competent state body registers an asylum, statelessness or citizenship application; the
+    partner's lawyer helps the person with a legal-assistance case of the partner's own."""
+    for kind in (CaseKind.ASYLUM, CaseKind.STATELESSNESS, CaseKind.NATURALISATION):
+        with pytest.raises(PermissionDenied, match="competent state body"):
+            open_case(cast.lawyer, cast.partner_person, kind)
+    case = open_case(cast.lawyer, cast.partner_person, CaseKind.LEGAL_ASSISTANCE)
+    assert case.organisation == cast.partner
 
 
 def test_every_opening_status_event_is_a_known_kind():

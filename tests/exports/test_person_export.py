@@ -133,7 +133,8 @@ def test_the_number_of_queries_does_not_grow_with_the_persons(cast, exporter_a, 
         person = PersonFactory(organisation=cast.state, region=region(REGION_A), name=(f"Ali{n}", "Karimi"))
         settle(person, by=cast.decider_a)
         document(person, "passport", f"Q{n}")
-    # The scope, one batch of persons and the empty next one, one query per kind of related row,
-    # and the audit entry: the same for one person as for three.
-    with django_assert_num_queries(12):
+    # The policy's check (the exporter's memberships and the agreements their organisation receives), the
+    # scope, one batch of persons and the empty next one, one query per kind of related row, and the audit
+    # entry: the same for one person as for three.
+    with django_assert_num_queries(18):
         _export(exporter_a)

@@ -74,6 +74,7 @@ class SharingAgreementFactory(factory.django.DjangoModelFactory):
     purpose = "Protection and statistics"
     reference = factory.Sequence(lambda n: f"DSA-{n}")
     valid_from = dt.date(2000, 1, 1)
+    actions = factory.LazyFunction(lambda: ["view_person"])  # what an agreement shares unless it says more
 
     @factory.post_generation
     def regions(self, create: bool, codes: Any, **kwargs: Any) -> None:

@@ -104,6 +104,6 @@ def test_the_training_list_takes_the_same_queries_for_1_and_3_trainings(
         ParticipationFactory(training=training)
     client = client_for(cast.officer_a)
     client.get("/knowledge/trainings/")  # warm the session
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(14):
         response = client.get("/knowledge/trainings/")
     assert len(response.context["page"].object_list) == count

@@ -123,6 +123,6 @@ def test_latest_updates_take_the_same_queries_for_1_and_3_versions(
     client = Client()
     client.force_login(cast.officer_a)
     client.get("/knowledge/updates/")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get("/knowledge/updates/")
     assert len(response.context["updates"]) == count

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from panah.accounts.models import SharingAgreement
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.matching import selectors, services
@@ -125,7 +126,7 @@ def test_queue_reads_a_fixed_number_of_queries(client, cast, django_assert_num_q
     client.get("/duplicates/")  # warm the session and the caches
     # session (read and save), user, the scope (memberships, regions, agreements), the menu's
     # permissions, then the page itself: count, pairs with both persons, names of each side
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get("/duplicates/")
     assert len(response.context["page"].object_list) == n
 
@@ -186,6 +187,12 @@ def test_deciding_needs_the_right_to_change_or_merge_both_records(cast, pairs):
         pair = CandidatePair.objects.get(left_id=pairs["a_and_b"][0], right_id=pairs["a_and_b"][1])
     with pytest.raises(PermissionDenied):
         services.decide(by=cast.officer_a, pair=pair, decision=PairState.SAME)  # region B is not theirs
+    # UNHCR sees the state's persons; deciding on their duplicates needs the agreement to grant it.
+    with pytest.raises(PermissionDenied):
+        services.decide(by=cast.unhcr_officer, pair=pair, decision=PairState.UNSURE)
+    agreement = SharingAgreement.objects.get(provider=cast.state, recipient=cast.unhcr)
+    agreement.actions = [*agreement.actions, "review_duplicates"]
+    agreement.save()
     services.decide(by=cast.unhcr_officer, pair=pair, decision=PairState.UNSURE)
 
 

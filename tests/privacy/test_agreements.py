@@ -85,13 +85,19 @@ def test_recording_from_the_page(client, cast, partner_admin):
     client.force_login(partner_admin)
     data = {
         "provider": cast.partner.pk, "recipient": cast.unhcr.pk, "regions": [REGION_B], "purpose": "legal aid",
-        "reference": "DSA-PAGE", "valid_from": "2026-01-01",
+        "reference": "DSA-PAGE", "valid_from": "2026-01-01", "actions": ["view_person", "view_cases"],
     }  # fmt: skip
     assert client.post("/privacy/agreements/", data).status_code == 200  # no end date
     assert not SharingAgreement.objects.filter(reference="DSA-PAGE").exists()
+    refused = client.post("/privacy/agreements/", {**data, "valid_to": "2027-01-01", "actions": ["decide_cases"]})
+    assert refused.status_code == 200 and "decide_cases" not in [
+        c[0] for c in refused.context["form"].fields["actions"].choices
+    ]
+    assert not SharingAgreement.objects.filter(reference="DSA-PAGE").exists()  # a decision is never granted
     response = client.post("/privacy/agreements/", {**data, "valid_to": "2027-01-01"})
     assert response.status_code == 302
-    assert SharingAgreement.objects.get(reference="DSA-PAGE").valid_to == dt.date(2027, 1, 1)
+    agreement = SharingAgreement.objects.get(reference="DSA-PAGE")
+    assert agreement.valid_to == dt.date(2027, 1, 1) and agreement.actions == ["view_cases", "view_person"]
 
 
 def test_the_django_admin_reads_and_ends_agreements_but_never_adds_deletes_or_opens_them(client, cast):
@@ -107,6 +113,7 @@ def test_the_django_admin_reads_and_ends_agreements_but_never_adds_deletes_or_op
     form = {
         "provider": cast.partner.pk, "recipient": cast.unhcr.pk, "regions": [region(REGION_B).pk],
         "purpose": agreement.purpose, "reference": agreement.reference, "valid_from": agreement.valid_from.isoformat(),
+        "actions": agreement.actions,
     }  # fmt: skip
     response = client.post(url, {**form, "valid_to": ""})
     assert response.status_code == 200 and "needs an end date" in response.content.decode()

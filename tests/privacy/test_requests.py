@@ -33,7 +33,7 @@ def test_a_request_is_due_the_configured_days_after_receipt_and_audited(cast):
     ("who", "person", "allowed"),
     [
         ("officer_a", "person_a", True),
-        ("unhcr_officer", "person_a", True),  # a caseworker seeing the state's person under the agreement
+        ("unhcr_officer", "person_a", False),  # sees the state's person: the agreement does not grant changes
         ("lawyer", "partner_person", True),
         ("officer_b", "person_a", False),
         ("lawyer", "person_b", False),

@@ -62,7 +62,7 @@ def test_a_final_rejection_is_due_five_years_after_it_and_an_appeal_stops_the_cl
         (EventKind.ASYLUM_APPLICATION, dt.date(2014, 1, 15)), (EventKind.ASYLUM_REJECTED, dt.date(2015, 3, 10)),
     )  # fmt: skip
     events(
-        cast.person_b, cast.decider_a,
+        cast.person_b, cast.sysadmin,  # region B: not the region A decision officer's
         (EventKind.ASYLUM_APPLICATION, dt.date(2014, 1, 15)), (EventKind.ASYLUM_REJECTED, dt.date(2015, 3, 10)),
         (EventKind.APPEAL_LODGED, dt.date(2015, 3, 20)),
     )  # fmt: skip

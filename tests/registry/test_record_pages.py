@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from panah.accounts.models import SharingAgreement
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.registry.models import Address, Document, HouseholdMember, SpecificNeed, SpecificNeedCode
@@ -99,6 +100,11 @@ def test_highly_sensitive_needs_are_hidden_from_registrars_and_shown_to_casework
     page = client.get(url(cast.person_b, "")).content.decode()
     assert "LP-ND" in page and "SV-VA" not in page
     client.force_login(cast.unhcr_officer)
+    page = client.get(url(cast.person_b, "")).content.decode()
+    assert "LP-ND" in page and "SV-VA" not in page  # UNHCR's caseworker sees the state's persons, not these
+    agreement = SharingAgreement.objects.get(provider=cast.state, recipient=cast.unhcr)
+    agreement.actions = [*agreement.actions, "view_sensitive_needs"]
+    agreement.save()
     page = client.get(url(cast.person_b, "")).content.decode()
     assert "LP-ND" in page and "SV-VA" in page
 

@@ -4,6 +4,7 @@ timeline fold (issue 3's selector) that defines them."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from panah.accounts.scope import unscoped
@@ -198,9 +199,9 @@ def test_index_agrees_with_the_timeline_fold_at_many_points(org):
 
 
 def test_statistics_regions_national_or_regional(cast):
-    from panah.stats.scope import statistics_regions
+    from panah.stats.selectors import statistics_regions
 
     assert statistics_regions(cast.sysadmin) is None
     assert statistics_regions(cast.statistician) == ("KZ-55", "KZ-75")
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         statistics_regions(cast.officer_a)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from panah.accounts.models import User
-from panah.audit.services import audit_context
+from panah.accounts.permissions import acting_as
 from panah.cases.services import track_births
 
 
@@ -26,6 +26,6 @@ class Command(BaseCommand):
         user = User.objects.filter(username=as_user, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {as_user!r}.")
-        with audit_context(channel="cli", username=user.username):
+        with acting_as(user, channel="cli"):
             opened = track_births(by=user)
         self.stdout.write(f"Opened {opened} birth-registration case(s).")

@@ -7,11 +7,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from panah.accounts.models import Membership, Organisation, User
-from panah.accounts.roles import Action, role_allows
+from panah.accounts.models import Organisation, User
 from panah.audit.models import AuditEntry
 from panah.audit.services import audit_context
 from panah.imports.report import to_text, to_xlsx
+from panah.imports.selectors import registering_organisations
 from panah.imports.services import import_file
 from panah.imports.validate import Report
 
@@ -70,11 +70,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No active organisation with the code “{code}”.")
             return organisation
         if by is not None:
-            ids = {
-                m.organisation_id
-                for m in Membership.objects.active().filter(user=by)
-                if role_allows(m.role, Action.REGISTER_PERSON)
-            }
-            if len(ids) == 1:
-                return Organisation.objects.get(pk=ids.pop())
+            organisations = registering_organisations(by)
+            if len(organisations) == 1:
+                return organisations[0]
         raise CommandError("Say which organisation registers the persons: --org CODE.")

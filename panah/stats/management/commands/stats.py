@@ -4,14 +4,14 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from panah.accounts.models import User
 from panah.stats import exports
 from panah.stats.disclosure import EXACT, PUBLIC
-from panah.stats.scope import statistics_regions
-from panah.stats.selectors import POPULATION_TYPES
+from panah.stats.selectors import POPULATION_TYPES, statistics_regions
 from panah.stats.services import compute
 from panah.stats.tables import Parameters, default_period
 from panah.status.selectors import known_on_bound
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No active user “{options['as_user']}”.")
             try:
                 regions = statistics_regions(user)
-            except PermissionError as error:
+            except PermissionDenied as error:
                 raise CommandError(str(error)) from error
         policy = PUBLIC if options["policy"] == "public" else EXACT
         parameters = Parameters(as_of=as_of, known_on=known_on, period_start=start, period_end=end,
