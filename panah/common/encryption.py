@@ -8,7 +8,8 @@ rotation, `panah rotate_field_keys` encrypts every value again with the new firs
 key can then be removed.
 
 A stored value reads "enc1:<token>". A value without that prefix is one written before encryption
-(or by hand): it is read as it is, and encrypted when next saved or rotated.
+(or by hand): it is read as it is, and encrypted when next saved or rotated. Files kept for a while (an
+uploaded person file waiting to be imported) are encrypted the same way, as bytes (`EncryptedBinaryField`).
 """
 
 import base64
@@ -80,6 +81,43 @@ class EncryptedTextField(models.TextField):
         return value
 
 
+BINARY_PREFIX = PREFIX.encode()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return BINARY_PREFIX + _keys().encrypt(data) if data else data
+
+
+def decrypt_bytes(value: bytes | memoryview | None) -> bytes | None:
+    if value is None:
+        return None
+    data = bytes(value)
+    if not data.startswith(BINARY_PREFIX):
+        return data
+    try:
+        return _keys().decrypt(data[len(BINARY_PREFIX) :])
+    except InvalidToken as error:
+        raise ImproperlyConfigured(
+            "An encrypted file cannot be read with the keys configured: restore the former key in "
+            "PANAH_FIELD_KEYS or PANAH_SECRET_KEY_FALLBACKS."
+        ) from error
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes stored encrypted and read decrypted (a file kept until it is imported). Empty stays empty,
+    so "no file kept" can still be filtered on (`content=b""`)."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return decrypt_bytes(value)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is not None and not prepared:
+            data = bytes(value)
+            if data and not data.startswith(BINARY_PREFIX):
+                value = encrypt_bytes(data)
+        return super().get_db_prep_value(value, connection, prepared)
+
+
 def encrypted_fields(apps: Any = None) -> list[tuple[Any, str]]:
     """(model, field name) of every encrypted field, from the app registry (or a migration's)."""
     from django.apps import apps as global_apps
@@ -89,7 +127,7 @@ def encrypted_fields(apps: Any = None) -> list[tuple[Any, str]]:
         (model, field.name)
         for model in registry.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, EncryptedTextField | EncryptedBinaryField)
     ]
 
 
@@ -106,16 +144,24 @@ def reencrypt_all(apps: Any = None, batch: int = 2000, only: Iterable[str] | Non
         manager = model._base_manager
         done = 0
         last = 0
+        binary = isinstance(model._meta.get_field(name), EncryptedBinaryField)
+        empty: Any = b"" if binary else ""
         while True:
             rows = list(
-                manager.filter(pk__gt=last).exclude(**{name: ""}).order_by("pk").values_list("pk", name)[:batch]
+                manager.filter(pk__gt=last).exclude(**{name: empty}).order_by("pk").values_list("pk", name)[:batch]
             )
             if not rows:
                 break
             for pk, value in rows:
-                # values_list returns the decrypted text; writing it with encrypt() uses the first key.
-                manager.filter(pk=pk).update(**{name: encrypt(value) if value else value})
+                # values_list returns the decrypted value; writing it encrypted uses the first key.
+                manager.filter(pk=pk).update(**{name: _encrypted(value, binary) if value else value})
             done += len(rows)
             last = rows[-1][0]
         counts[f"{model._meta.label}.{name}"] = done
     return counts
+
+
+def _encrypted(value: Any, binary: bool) -> Any:
+    # Written with update(), which prepares the value through the field: a binary value already
+    # encrypted is stored as it is, so it is encrypted here.
+    return encrypt_bytes(bytes(value)) if binary else encrypt(value)
