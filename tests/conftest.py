@@ -68,6 +68,26 @@ def pytest_sessionstart(session: Any) -> None:
         raise pytest.UsageError("PANAH_REQUIRE_POSTGRES is set but DATABASE_URL is not a PostgreSQL URL")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_messages() -> None:
+    """.mo files are build output, not in git: compile them before any test renders a page or a message
+    in Russian or Kazakh (a no-op when up to date)."""
+    import contextlib
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.signals import setting_changed
+
+    # Run from inside the locale folder so compilemessages does not walk a virtualenv's locale folders too.
+    with contextlib.chdir(Path(settings.LOCALE_PATHS[0])):
+        call_command("compilemessages", locale=["ru", "kk"], verbosity=0)
+    # A module imported earlier may have loaded the catalogues before the .mo files existed.
+    setting_changed.send(
+        sender=type(settings._wrapped), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
+    )
+
+
 @pytest.fixture(autouse=True)
 def _check_vendor(request: Any) -> None:
     if os.environ.get("PANAH_REQUIRE_POSTGRES") and "django_db_setup" in request.fixturenames:

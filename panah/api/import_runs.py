@@ -14,8 +14,9 @@ from panah.accounts.permissions import require
 from panah.accounts.roles import Action
 from panah.api.schemas import ERRORS, ORGANISATION_CODE, ErrorOut, ImportReportOut, ImportRunOut
 from panah.imports.forms import MAX_UPLOAD
+from panah.imports.mapping import BadMapping, ImportMapping
 from panah.imports.models import ImportRun
-from panah.imports.report import to_xlsx
+from panah.imports.report import as_json, to_xlsx
 from panah.imports.selectors import get_run_for_user, runs_for_user
 from panah.imports.services import start_import
 from panah.imports.validate import Report
@@ -29,6 +30,12 @@ class UploadIn(Schema):
     )
     dry_run: bool = True
     skip_invalid: bool = False
+    mapping: str = Field(
+        "",
+        max_length=200_000,
+        description="How to read the file: the JSON of a mapping file, as the import page downloads it "
+        "(format panah-import-mapping). Without it, no saved choice is used.",
+    )
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
@@ -67,6 +74,10 @@ def upload(request: HttpRequest, data: Form[UploadIn], file: File[UploadedFile])
     organisation = Organisation.objects.filter(code=data.organisation).first()
     if organisation is None:
         raise ValidationError({"organisation": f"No organisation with the code {data.organisation!r}."})
+    try:
+        mapping = ImportMapping.from_json(data.mapping, source="mapping") if data.mapping.strip() else None
+    except BadMapping as error:
+        raise ValidationError({"mapping": str(error)}) from None
     run = start_import(
         by=request.user,
         organisation=organisation,
@@ -74,6 +85,7 @@ def upload(request: HttpRequest, data: Form[UploadIn], file: File[UploadedFile])
         file_name=file.name or "upload",
         dry_run=data.dry_run,
         skip_invalid=data.skip_invalid,
+        mapping=mapping,
     )
     run.refresh_from_db()
     return Status(202, _out(run))
@@ -99,7 +111,7 @@ def report(request: HttpRequest, pk: int) -> dict[str, Any]:
     run = _run(request, pk)
     if not run.finished:
         raise Http404
-    return {"id": run.pk, "state": run.state, "report": run.report}
+    return {"id": run.pk, "state": run.state, "report": as_json(Report.from_dict(run.report))}
 
 
 @router.get(

@@ -1,8 +1,11 @@
 """An import of a person file and the rows it created.
 
-`ImportRun` keeps the file (so a background worker can read it), what was asked (dry run, skip
-invalid rows), the report, and the outcome. `ImportedRow` remembers each `person_id` an organisation
-has imported, so importing the same file, or the same rows again, creates nothing new.
+`ImportRun` keeps the file, encrypted, while the user checks it, says how its columns and values are
+read (`mapping`, see mapping.py) and checks it again, until it is imported (or the retention period of
+uploaded files ends); then it keeps the report and the outcome. `ImportedRow` remembers each row
+identifier an organisation has imported (a `person_id` column, or one derived from the row), so
+importing the same file, or the same rows again, creates nothing new. `ColumnMapping` and
+`ValueMapping` are an organisation's saved choices, offered on its next imports.
 """
 
 from django.conf import settings
@@ -10,12 +13,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.permissions import Target
+from panah.common.encryption import EncryptedBinaryField
 
 
 class ImportRun(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
-        VALIDATED = "validated", _("Checked (dry run): nothing written")
+        VALIDATED = "validated", _("Checked: nothing written yet")
         IMPORTED = "imported", _("Imported")
         REFUSED = "refused", _("Not imported: the file has errors")
         FAILED = "failed", _("Failed")
@@ -26,7 +30,8 @@ class ImportRun(models.Model):
     )
     file_name = models.CharField(_("file"), max_length=255)
     file_hash = models.CharField(max_length=64, db_index=True)  # SHA-256 of the bytes
-    content = models.BinaryField(editable=False)  # emptied once the import is finished
+    content = EncryptedBinaryField(editable=False)  # emptied once imported, or by the retention rule
+    mapping = models.JSONField(default=dict, blank=True)  # mapping.ImportMapping.as_dict()
     dry_run = models.BooleanField(_("dry run"), default=False)
     skip_invalid = models.BooleanField(_("import the valid rows, report the others"), default=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
@@ -94,3 +99,25 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.column or '-'}"
+
+
+class ValueMapping(models.Model):
+    """A word an organisation's files use that no word list knows, and the code it stands for (a status,
+    a region, a country…). Saved from the import page; offered on the organisation's next imports."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    column = models.CharField(max_length=30)  # one of values.MAPPABLE
+    value = models.CharField(max_length=200)  # folded, as columns.fold writes it
+    code = models.CharField(max_length=12)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "column", "value"], name="value_mapping_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.value} → {self.code}"

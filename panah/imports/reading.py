@@ -1,11 +1,11 @@
-"""Reading a person file as people send it: CSV in UTF-8 (with or without BOM), Windows-1251 or
-UTF-16 with any of , ; tab | as delimiter, or the first sheet of an XLSX workbook. What was
-detected is reported; what cannot be read is reported as a problem of the file, never raised.
-Submissions of the household registration form exported as JSON by KoboToolbox or ODK Central are
-read by `submissions.py` into the same kind of table.
+"""Reading a person file as people send it: CSV in UTF-8 (with or without BOM), Windows-1251 or UTF-16
+with any of , ; tab | as delimiter, or a sheet of a workbook (XLSX, XLS from Excel 97-2003, ODS), read
+with python-calamine. What was detected is reported; what cannot be read is reported as a problem of the
+file, never raised further. Submissions of the household registration form exported as JSON by KoboToolbox
+or ODK Central are read by `submissions.py` into the same kind of table.
 
-The result is a `Table`: every row of the file as a list of text cells with its row number as the
-file shows it (1-based), plus what was detected. Finding the header, title rows and totals rows is
+The result is a `Table`: every row of the file as a list of text cells with its row number as the file
+shows it (1-based), plus what was detected. Finding the header, title rows and totals rows is
 `validate.py`'s work.
 """
 
@@ -15,13 +15,15 @@ import io
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
-from django.utils.translation import gettext as _
+from panah.imports.columns import map_header
 
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "vertical bar (|)"}
-XLSX_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX and ODS are zip archives
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # XLS (Excel 97-2003) is an OLE2 compound file
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Hostile or mistaken files: a workbook may unpack to at most this much (a person file of 500,000
 # rows unpacks to about 150 MB; a zip bomb to gigabytes), and a file holds at most this many rows.
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -29,22 +31,34 @@ MAX_ROWS = 500_000
 
 
 class Unreadable(ValueError):
-    """The file as a whole cannot be read; the message says why."""
+    """The file as a whole cannot be read: `code` is the message's code (`messages.MESSAGES`)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        from panah.imports.messages import render
+
+        return render(self.code, self.params)
 
 
 # A row as the report names it: its number in the file, or for a form submission a label such as
-# "submission 4711, member 2".
+# "submission:4711#2" (`messages.row_label` renders it).
 Row = int | str
 
 
 @dataclass
 class Table:
-    format: str  # "csv", "xlsx" or "json"
+    format: str  # "csv", "xlsx", "xls", "ods", "html" (a table saved as .xls by a web system) or "json"
     rows: list[tuple[Row, list[str]]] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    sheets: list[str] = field(default_factory=list)  # a workbook's sheets, in order
+    sheet: str = ""  # the sheet read
     # Errors found while reading that no column check would find (a submission without consent):
-    # (row, column, value, message).
+    # (row, column, value, message code).
     problems: list[tuple[Row, str, str, str]] = field(default_factory=list)
 
 
@@ -56,24 +70,32 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
-    """Every row of the file, or `Unreadable` saying why not."""
+def is_workbook(data: bytes, filename: str = "") -> bool:
+    return data.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith(WORKBOOK_SUFFIXES)
+
+
+def read_table(data: bytes, filename: str = "", sheet: str = "") -> Table:
+    """Every row of the file (of `sheet`, or the first sheet with data, for a workbook), or `Unreadable`."""
     if not data.strip():
-        raise Unreadable(_("The file is empty."))
-    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data)
+        raise Unreadable("empty_file")
+    if is_html(data):
+        return read_html(data)
+    if is_workbook(data, filename):
+        return _read_workbook(data, filename, sheet)
     if filename.lower().endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         from panah.imports.submissions import read_submissions
 
         return read_submissions(data)
     text, encoding = decode(data)
     if not text.strip():
-        raise Unreadable(_("The file is empty."))
+        raise Unreadable("empty_file")
     delimiter = detect_delimiter(text)
     table = Table(format="csv", encoding=encoding, delimiter=delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -84,54 +106,172 @@ def read_table(data: bytes, filename: str = "") -> Table:
             _check_rows(table)
             line = reader.line_num + 1
     except csv.Error as error:
-        raise Unreadable(
-            _("The file is not a readable CSV file (line %(line)s: %(error)s).")
-            % {"line": reader.line_num, "error": error}
-        ) from error
+        raise Unreadable("not_csv", line=reader.line_num) from error
+    return table
+
+
+def is_html(data: bytes) -> bool:
+    """An HTML page holding a table: what many information systems export as "Excel" (saved as .xls)."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml"):  # Excel's own "web page" (.htm, .xls) opens so
+        return b"<html" in head
+    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body"))
+
+
+class _HtmlTable(HTMLParser):
+    """The rows of the first table of an HTML page, cells as text; a cell spanning columns (colspan) or rows
+    (rowspan) is written in its first cell and leaves the others empty, as a spreadsheet's merged cell does."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self.depth = 0  # tables open: only the first, outermost one is read
+        self.done = False
+        self.cell: list[str] | None = None
+        self.span = (1, 1)  # (columns, rows) of the open cell
+        self.covered: dict[int, int] = {}  # column -> rows below still covered by a rowspan
+        self.in_row: set[int] = set()  # columns of the open row covered from above
+
+    def _reading(self) -> bool:
+        return not self.done and self.depth == 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.depth += 1
+        if not self._reading():
+            return
+        if tag == "tr":
+            self._end_row()
+            self.rows.append([])
+            self.in_row = {column for column, n in self.covered.items() if n > 0}
+            self.covered = {column: n - 1 for column, n in self.covered.items() if n > 1}
+        elif tag in ("td", "th") and self.rows:
+            named = dict(attrs)
+            self.cell, self.span = [], (_span(named.get("colspan")), _span(named.get("rowspan")))
+        elif tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None and self._reading():
+            row = self.rows[-1]
+            while len(row) in self.in_row:
+                row.append("")
+            columns, rows = self.span
+            for offset in range(columns):
+                row.append(" ".join("".join(self.cell).split()) if offset == 0 else "")
+                if rows > 1:
+                    self.covered[len(row) - 1] = rows - 1
+            self.cell = None
+        elif tag == "table":
+            if self._reading():
+                self._end_row()
+            self.depth -= 1
+            self.done = self.done or self.depth == 0
+
+    def _end_row(self) -> None:
+        if self.rows:
+            row = self.rows[-1]
+            while self.in_row and len(row) <= max(self.in_row):
+                row.append("")
+        self.in_row = set()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def read_html(data: bytes) -> Table:
+    text, encoding = decode(data)
+    parser = _HtmlTable()
+    parser.feed(text)
+    parser.close()
+    if not parser.rows:
+        raise Unreadable("not_workbook")
+    table = Table(format="html", encoding=encoding)
+    table.rows = [(number, cells) for number, cells in enumerate(parser.rows, start=1)]
+    _check_rows(table)
     return table
 
 
 def _check_rows(table: Table) -> None:
     if len(table.rows) > MAX_ROWS:
-        raise Unreadable(
-            _("The file has more than %(rows)s rows: split it into several files.") % {"rows": f"{MAX_ROWS:,}"}
-        )
+        raise Unreadable("too_many_rows", rows=f"{MAX_ROWS:,}")
 
 
-def _read_xlsx(data: bytes) -> Table:
-    # openpyxl parses the workbook's XML with defusedxml (a dependency for that reason): entity
-    # expansion ("billion laughs") and external entities are refused, and land in the except below.
-    from openpyxl import load_workbook
+def _workbook_format(data: bytes, filename: str) -> str:
+    if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
+        return "xls"
+    if filename.lower().endswith(".ods") or b"application/vnd.oasis.opendocument" in data[:200]:
+        return "ods"
+    return "xlsx"
 
+
+def _read_workbook(data: bytes, filename: str, sheet: str) -> Table:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    kind = _workbook_format(data, filename)
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                unpacked = sum(entry.file_size for entry in archive.infolist())
+        except (OSError, zipfile.BadZipFile) as error:
+            raise Unreadable("not_workbook") from error
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise Unreadable("unpacks_too_big", size=f"{unpacked // 2**20:,}")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (OSError, zipfile.BadZipFile) as error:
-        raise Unreadable(_("The file is not a readable XLSX workbook.")) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise Unreadable(
-            _("The workbook unpacks to %(size)s MB, more than a person file can hold: split it into several files.")
-            % {"size": f"{unpacked // 2**20:,}"}
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        raise Unreadable(_("The file is not a readable XLSX workbook.")) from error
-    try:
-        if not workbook.worksheets:
-            raise Unreadable(_("The workbook has no sheet."))
-        table = Table(format="xlsx", encoding="xlsx")
-        # The sheet is parsed while its rows are read (read-only mode): its XML errors surface here.
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            table.rows.append((number, [cell_text(v) for v in values]))
-            _check_rows(table)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(workbook.sheet_names)
+        if not names:
+            raise Unreadable("no_sheet")
+        if sheet and sheet not in names:
+            raise Unreadable("no_such_sheet", sheet=sheet, sheets=", ".join(names))
+        chosen = sheet or _first_with_data(workbook, names)
+        table = Table(format=kind, encoding=kind, sheets=names, sheet=chosen)
+        # From cell A1, so that row numbers are the sheet's own (a sheet starting lower keeps its numbering).
+        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        if len(grid) > MAX_ROWS:
+            raise Unreadable("too_many_rows", rows=f"{MAX_ROWS:,}")
+        table.rows = [(number, [cell_text(v) for v in values]) for number, values in enumerate(grid, start=1)]
         return table
     except Unreadable:
         raise
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError) as error:
-        raise Unreadable(_("The file is not a readable XLSX workbook.")) from error
-    finally:
-        workbook.close()
+    except (CalamineError, OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
+        raise Unreadable("not_workbook") from error
+
+
+# Rows of a sheet looked at for a header when choosing the sheet (as many as `validate` looks at).
+HEADER_ROWS = 30
+NAME_COLUMNS = frozenset({"family_name", "given_name", "full_name", "full_name_original"})
+
+
+def _names_persons(rows: list[list[Any]]) -> bool:
+    """Whether one of these rows is (part of) the header of a list of persons: it names the persons' names
+    and at least one other column. A summary sheet ("Свод": region, category, count) names no one."""
+    for values in rows:
+        columns = set(map_header([cell_text(v) for v in values]).values()) - {"row_number"}
+        if columns & NAME_COLUMNS and len(columns) >= 2:
+            return True
+    return False
+
+
+def _first_with_data(workbook: Any, names: list[str]) -> str:
+    """The sheet a person file is on when no one says which: the first whose header names the persons
+    (a workbook often opens with a summary, a cover page or instructions); failing that, the first with
+    more than a title."""
+    for name in names:
+        if _names_persons(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_ROWS)):
+            return name
+    for name in names:
+        if workbook.get_sheet_by_name(name).height > 2:
+            return name
+    return names[0]
 
 
 def _looks_like_utf16(data: bytes) -> str | None:
@@ -183,9 +323,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if "\x00" in text or not _plausible(text, single_byte=encoding == "cp1251"):
             continue
         return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp1251": "Windows-1251"}.get(encoding, "UTF-16")
-    raise Unreadable(
-        _("The file could not be read as text in UTF-8, Windows-1251 or UTF-16: save it as CSV UTF-8 or XLSX.")
-    )
+    raise Unreadable("not_text")
 
 
 def detect_delimiter(text: str) -> str:

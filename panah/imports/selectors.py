@@ -7,7 +7,8 @@ from panah.accounts.models import Organisation, User
 from panah.accounts.permissions import is_system_admin, require_found, role_allows, seats
 from panah.accounts.roles import Action
 from panah.accounts.scope import Scope, scope_for
-from panah.imports.models import ImportRun
+from panah.imports.mapping import ImportMapping
+from panah.imports.models import ColumnMapping, ImportRun, ValueMapping
 
 
 def registration_scope(by: User | None) -> Scope:
@@ -36,3 +37,25 @@ def get_run_for_user(user: User, pk: int, *, with_content: bool = False) -> Impo
     run = get_object_or_404(runs if with_content else runs.defer("content"), pk=pk)
     require_found(user, Action.FOLLOW_OWN_WORK, run)
     return run
+
+
+def file_kept(run: ImportRun) -> bool:
+    """Whether the run still holds its file (without reading it): it can be checked again, or imported."""
+    return ImportRun.objects.filter(pk=run.pk).exclude(content=b"").exists()
+
+
+def can_recheck(run: ImportRun) -> bool:
+    """Whether the user can change how the file is read and check it again: it was checked, or refused,
+    and the file is still kept."""
+    return run.state in (ImportRun.State.VALIDATED, ImportRun.State.REFUSED) and file_kept(run)
+
+
+def saved_mapping(organisation: Organisation) -> ImportMapping:
+    """The column and value mappings `organisation` saved on earlier imports: offered on its next ones."""
+    values: dict[str, dict[str, str]] = {}
+    for column, value, code in ValueMapping.objects.filter(organisation=organisation).values_list(
+        "column", "value", "code"
+    ):
+        values.setdefault(column, {})[value] = code
+    columns = dict(ColumnMapping.objects.filter(organisation=organisation).values_list("header", "column"))
+    return ImportMapping(columns=columns, values=values)

@@ -37,8 +37,9 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.imports import bulk, values
-from panah.imports.columns import PERSON_FILE_COLUMNS, fold
-from panah.imports.models import ColumnMapping, ImportedRow, ImportRun
+from panah.imports.columns import COLUMNS
+from panah.imports.mapping import ImportMapping
+from panah.imports.models import ColumnMapping, ImportedRow, ImportRun, ValueMapping
 from panah.imports.reading import Unreadable, read_table
 from panah.imports.selectors import registration_scope
 from panah.imports.validate import (
@@ -81,9 +82,10 @@ def create_run(
     file_name: str,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    mapping: ImportMapping | None = None,
 ) -> ImportRun:
-    """Keep the file for an import. Raises PermissionDenied when `by` may register persons for
-    `organisation` in none of its regions. Side effects: one ImportRun."""
+    """Keep the file (encrypted) for an import, read with `mapping`. Raises PermissionDenied when `by`
+    may register persons for `organisation` in none of its regions. Side effects: one ImportRun."""
     require(by, Action.REGISTER_PERSON, place(organisation, None))
     return ImportRun.objects.create(
         organisation=organisation,
@@ -93,34 +95,41 @@ def create_run(
         content=data,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        mapping=(mapping or ImportMapping()).as_dict(),
     )
 
 
 @transaction.atomic
-def save_column_mapping(*, by: User | None, organisation: Any, columns: dict[str, str]) -> int:
-    """Remember, for `organisation`'s next files, which person-file column each header stands for
-    ("" = not imported). Side effects: ColumnMapping rows (replacing the ones for those headers), one
-    audit entry. Raises Refused like `create_run`. Returns the headers saved."""
+def save_mapping(*, by: User | None, organisation: Any, mapping: ImportMapping) -> int:
+    """Remember, for `organisation`'s next files, which column each header stands for ("" = not
+    imported) and what each word no list knows means. Side effects: ColumnMapping and ValueMapping rows
+    (replacing the ones for those headers and values), one audit entry. Raises PermissionDenied like
+    `create_run`. Returns the choices saved."""
     require(by, Action.REGISTER_PERSON, place(organisation, None))
+    saved_by = by if getattr(by, "pk", None) else None
     saved = 0
-    for header, column in columns.items():
-        if column and column not in PERSON_FILE_COLUMNS:
-            raise ValueError(f"not a person-file column: {column}")
-        key = fold(header)
-        if not key:
-            continue
+    for header, column in mapping.columns.items():
+        if column and column not in COLUMNS:
+            raise ValueError(f"not a column: {column}")
         ColumnMapping.objects.update_or_create(
-            organisation=organisation,
-            header=key[:200],
-            defaults={"column": column, "saved_by": by if getattr(by, "pk", None) else None},
+            organisation=organisation, header=header[:200], defaults={"column": column, "saved_by": saved_by}
         )
         saved += 1
+    for column, chosen in mapping.values.items():
+        for value, code in chosen.items():
+            ValueMapping.objects.update_or_create(
+                organisation=organisation,
+                column=column,
+                value=value[:200],
+                defaults={"code": code, "saved_by": saved_by},
+            )
+            saved += 1
     record(
         by=by,
         action=AuditEntry.Action.ADMIN,
         organisation=organisation,
-        summary=f"saved the import column mapping of {saved} headers",
-        changes={"columns": columns},
+        summary=f"saved the import mapping of {saved} headers and values",
+        changes={"columns": mapping.columns, "values": mapping.values},
     )
     return saved
 
@@ -133,11 +142,18 @@ def import_file(
     file_name: str,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    mapping: ImportMapping | None = None,
     progress: Progress | None = None,
 ) -> ImportRun:
     """Check and (unless a dry run, or errors without `skip_invalid`) import a person file now."""
     run = create_run(
-        by=by, organisation=organisation, data=data, file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid
+        by=by,
+        organisation=organisation,
+        data=data,
+        file_name=file_name,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        mapping=mapping,
     )
     return run_import(run, by=by, progress=progress)
 
@@ -150,44 +166,83 @@ def start_import(
     file_name: str,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    mapping: ImportMapping | None = None,
 ) -> ImportRun:
     """Queue an import as a background job. Side effects: ImportRun, Job, audit entry, queued task."""
+    with transaction.atomic():
+        run = create_run(
+            by=by,
+            organisation=organisation,
+            data=data,
+            file_name=file_name,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            mapping=mapping,
+        )
+        _queue(run, by)
+    return run
+
+
+def _queue(run: ImportRun, by: User | None) -> None:
     from panah.imports.tasks import import_person_file
     from panah.jobs.models import Job
     from panah.jobs.services import start
 
+    job = start(kind=Job.Kind.IMPORT_PERSONS, by=by, task=import_person_file, run_id=run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(job=job)
+    run.job = job
+
+
+def _reopen(run: ImportRun, by: User | None, states: tuple[str, ...]) -> ImportRun:
+    """The run, locked and re-read with its file, when it is in one of `states` and still holds its file
+    and `by` may register persons for its organisation; else ValidationError (PermissionDenied)."""
+    require(by, Action.REGISTER_PERSON, place(run.organisation, None))
+    locked = ImportRun.objects.select_for_update().select_related("organisation").get(pk=run.pk)
+    if locked.state not in states or not locked.content:
+        raise ValidationError(_("This file is no longer kept: send it again."))
+    return locked
+
+
+def recheck(
+    *, by: User | None, run: ImportRun, mapping: ImportMapping, save_for_organisation: bool = True
+) -> ImportRun:
+    """Check the run's file again, read with `mapping`, as a background job; nothing is written but the
+    run. With `save_for_organisation`, the choices are also saved for the organisation's next files.
+    Side effects: the run (mapping, state), a Job, audit entries; ColumnMapping/ValueMapping rows."""
     with transaction.atomic():
-        run = create_run(
-            by=by, organisation=organisation, data=data, file_name=file_name, dry_run=dry_run, skip_invalid=skip_invalid
-        )
-        job = start(kind=Job.Kind.IMPORT_PERSONS, by=by, task=import_person_file, run_id=run.pk)
-        ImportRun.objects.filter(pk=run.pk).update(job=job)
-        run.job = job
+        run = _reopen(run, by, (ImportRun.State.VALIDATED, ImportRun.State.REFUSED))
+        if save_for_organisation:
+            save_mapping(by=by, organisation=run.organisation, mapping=mapping)
+        run.mapping = mapping.as_dict()
+        run.state, run.dry_run, run.finished_at = ImportRun.State.QUEUED, True, None
+        run.save(update_fields=["mapping", "state", "dry_run", "finished_at"])
+        _queue(run, by)
     return run
 
 
 def import_checked(*, by: User | None, run: ImportRun, skip_invalid: bool = False) -> ImportRun:
-    """Import, as a background job, the file a dry run checked. Side effects: those of
-    `start_import`; the dry run's copy of the file is emptied."""
-    if not run.dry_run or run.state != ImportRun.State.VALIDATED or not bytes(run.content):
-        raise ValidationError(_("This check cannot be imported: send the file again."))
-    new = start_import(
-        by=by,
-        organisation=run.organisation,
-        data=bytes(run.content),
-        file_name=run.file_name,
-        skip_invalid=skip_invalid,
-    )
-    ImportRun.objects.filter(pk=run.pk).update(content=b"")
-    return new
+    """Import, as a background job, the file a check found valid, read as it was checked. The file is
+    checked again as it is written (the registry may have changed since). Side effects: those of
+    `run_import`, on the same run."""
+    with transaction.atomic():
+        run = _reopen(run, by, (ImportRun.State.VALIDATED,))
+        run.state, run.dry_run, run.skip_invalid, run.finished_at = ImportRun.State.QUEUED, False, skip_invalid, None
+        run.save(update_fields=["state", "dry_run", "skip_invalid", "finished_at"])
+        _queue(run, by)
+    return run
+
+
+def run_mapping(run: ImportRun) -> ImportMapping:
+    return ImportMapping.from_dict(run.mapping or {}, source=f"import {run.pk}")
 
 
 def _context(
     run: ImportRun, by: User | None, today: dt.date, progress: Callable[[int, int], None] | None = None
 ) -> Context:
     regions = list(run.organisation.regions.values_list("code", flat=True))
+    mapping = run_mapping(run)
     return Context(
-        lookups=values.Lookups.load(),
+        lookups=values.Lookups.load(mapping.values),
         scope=registration_scope(by),
         organisation_id=run.organisation_id,
         default_region=regions[0] if len(regions) == 1 else None,
@@ -195,9 +250,9 @@ def _context(
             ImportedRow.objects.filter(organisation_id=run.organisation_id).values_list("source_id", "person_id")
         ),
         today=today,
-        saved_columns=dict(
-            ColumnMapping.objects.filter(organisation_id=run.organisation_id).values_list("header", "column")
-        ),
+        columns=mapping.columns,
+        status_date=mapping.status_date,
+        population_type=mapping.population_type,
         progress=progress,
     )
 
@@ -208,9 +263,9 @@ def check_file(
     """Read and validate the run's file (no writes); `progress(rows checked, rows)` as it goes."""
     report = Report(file_name=run.file_name)
     try:
-        table = read_table(bytes(run.content), run.file_name)
+        table = read_table(bytes(run.content), run.file_name, run_mapping(run).sheet)
     except Unreadable as error:
-        report.add(None, "", "", str(error))
+        report.add(None, "", "", error.code, error.params)
         return report, []
     records = validate(table, report, _context(run, by, timezone.localdate(), progress))
     earlier = (
@@ -222,34 +277,18 @@ def check_file(
         .first()
     )
     if earlier is not None:
-        report.add(
-            None,
-            "",
-            "",
-            _("This file was already imported on %(date)s (import %(id)s): its rows are not imported again.")
-            % {"date": timezone.localtime(earlier.requested_at).strftime("%d.%m.%Y %H:%M"), "id": earlier.pk},
-            NOTE,
-        )
+        when = timezone.localtime(earlier.requested_at).strftime("%d.%m.%Y %H:%M")
+        report.add(None, "", "", "already_imported_file", {"date": when, "id": earlier.pk}, NOTE)
     if report.already_imported:
-        report.add(
-            None,
-            "person_id",
-            "",
-            _("%(n)s rows were imported before (same person_id for this organisation): they are not imported again.")
-            % {"n": report.already_imported},
-            NOTE,
-        )
+        report.add(None, "", "", "already_imported_rows", {"n": report.already_imported}, NOTE)
     _check_duplicates(report, records, by)
     return report, records
 
 
 def _check_duplicates(report: Report, records: list[Record], by: User | None) -> None:
     if len(records) > ONLINE_CHECK_LIMIT:
-        report.duplicate_check = _(
-            "Not run: the file has more than %(n)s new rows. After importing, run the duplicate search across the "
-            "registry (Duplicates), which compares every person in one pass."
-        ) % {"n": ONLINE_CHECK_LIMIT}
-        report.add(None, "", "", report.duplicate_check, NOTE)
+        report.duplicate_check, report.duplicate_params = "duplicate_check_not_run", {"n": ONLINE_CHECK_LIMIT}
+        report.add(None, "", "", report.duplicate_check, report.duplicate_params, NOTE)
         return
     from django.contrib.auth.models import AnonymousUser
 
@@ -258,20 +297,13 @@ def _check_duplicates(report: Report, records: list[Record], by: User | None) ->
     viewer = by if getattr(by, "pk", None) else AnonymousUser()
     for record_ in records:
         for candidate in check(duplicate_records(record_), by=viewer):
-            who = (
-                candidate.person.registration_number
-                if candidate.visible or by is None
-                else _("a person registered by %(organisation)s") % {"organisation": candidate.person.organisation}
-            )
-            report.add(
-                record_.row,
-                "",
-                record_.source_id,
-                _("Probable duplicate of %(who)s (%(percent)s%%): check before importing.")
-                % {"who": who, "percent": candidate.percent},
-                WARNING,
-            )
-    report.duplicate_check = _("Run for every new row.")
+            params: dict[str, Any] = {"percent": candidate.percent}
+            if candidate.visible or by is None:
+                params["who"] = candidate.person.registration_number
+            else:  # the person is not the importer's to see: only who holds the record
+                params["organisation"] = str(candidate.person.organisation)
+            report.add(record_.row, "", record_.source_id, "probable_duplicate", params, WARNING)
+    report.duplicate_check = "duplicate_check_done"
 
 
 def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = None) -> ImportRun:
@@ -295,14 +327,9 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
     report, records = check_file(run, by, checking)
     blocked = report.file_errors or (report.error_count and not run.skip_invalid)
     if run.dry_run:
-        state, report.outcome = ImportRun.State.VALIDATED, _("Dry run: nothing was written.")
+        state, report.outcome = ImportRun.State.VALIDATED, "outcome_checked"
     elif blocked:
-        state, report.outcome = (
-            ImportRun.State.REFUSED,
-            _(
-                "Nothing was imported: correct the errors and import the file again, or choose to import only the valid rows."
-            ),
-        )
+        state, report.outcome = ImportRun.State.REFUSED, "outcome_refused"
     else:
         with transaction.atomic():
             report.created = write(run, records, by=by, progress=writing)
@@ -314,11 +341,10 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
                 summary=f"imported {report.created} persons from {run.file_name} (import {run.pk})",
             )
         state = ImportRun.State.IMPORTED
-        report.outcome = _("%(created)s persons imported.") % {"created": report.created}
+        report.outcome, report.outcome_params = "outcome_imported", {"created": report.created}
         if report.error_count:
-            report.outcome += " " + _("%(rows)s rows with errors were not imported.") % {
-                "rows": report.rows_with_errors
-            }
+            report.outcome = "outcome_imported_some"
+            report.outcome_params["rows"] = report.rows_with_errors
     if run.dry_run or blocked:
         record(
             by=by,
@@ -333,9 +359,10 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
     run.state = state
     run.rows, run.errors, run.created = report.rows, report.error_count, report.created
     run.finished_at = timezone.now()
-    if not run.dry_run:
-        # Not kept once imported or refused: it holds personal data. A dry run keeps it so that the
-        # file checked can be imported with one click (`import_checked`).
+    if state == ImportRun.State.IMPORTED:
+        # Not kept once imported: it holds personal data. A checked or refused file is kept (encrypted)
+        # so that the user can say how to read it and check it again, until the retention rule of
+        # uploaded files empties it.
         run.content = b""
     run.save()
     return run

@@ -44,13 +44,13 @@ def read_submissions(data: bytes) -> Table:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise Unreadable(_("The file is not readable JSON.")) from error
+        raise Unreadable("not_json") from error
     submissions, repeat_rows, source = _submissions(document)
     table = Table(format="json", encoding=source)
     table.rows.append((0, list(PERSON_FILE_COLUMNS)))
     for submission in submissions:
         if not isinstance(submission, dict):
-            raise Unreadable(_("The file is not an export of form submissions."))
+            raise Unreadable("not_submissions")
         _add_submission(table, submission, repeat_rows)
     return table
 
@@ -109,26 +109,20 @@ def _add_submission(table: Table, submission: dict[str, Any], repeat_rows: dict[
     flat = _flat(submission)
     uuid = _uuid(flat, submission)
     name = _text(submission.get("_id") or submission.get("__id") or uuid)
-    where: Row = _("submission %(id)s") % {"id": name or "?"}
+    where: Row = f"submission:{name or '?'}"  # rendered in the reader's language (messages.row_label)
     if not uuid:
-        table.problems.append((where, "person_id", "", _("The submission has no uuid (meta/instanceID).")))
+        table.problems.append((where, "person_id", "", "submission_without_uuid"))
         return
     members = flat.get(MEMBERS)
     if members is None:
         members = repeat_rows.get(_text(submission.get("__id")))
     if not isinstance(members, list) or not members:
-        message = (
-            _("The household members are not in the file: export with $expand=* (ODK Central).")
-            if f"{MEMBERS}@odata.navigationLink" in submission
-            else _("The submission has no household members.")
-        )
-        table.problems.append((where, MEMBERS, "", message))
+        code = "members_not_expanded" if f"{MEMBERS}@odata.navigationLink" in submission else "no_members"
+        table.problems.append((where, MEMBERS, "", code))
         return
     consent = _text(flat.get("consent")).lower()
     if consent != "yes":
-        table.problems.append(
-            (where, "consent", consent, _("The household did not give its consent: none of its members is imported."))
-        )
+        table.problems.append((where, "consent", consent, "no_consent"))
         return
     household = {
         "household_id": uuid,
@@ -137,9 +131,9 @@ def _add_submission(table: Table, submission: dict[str, Any], repeat_rows: dict[
         "address": _text(flat.get("address")),
     }
     for index, member in enumerate(members, start=1):
-        label = _("submission %(id)s, member %(n)s") % {"id": name, "n": index}
+        label = f"submission:{name}#{index}"
         if not isinstance(member, dict):
-            table.problems.append((label, "", _text(member)[:200], _("Not a household member's answers.")))
+            table.problems.append((label, "", _text(member)[:200], "not_a_member"))
             continue
         row = {**household, **_member(_flat(member)), "person_id": f"{uuid}-{index}"}
         table.rows.append((label, [row.get(column, "") for column in PERSON_FILE_COLUMNS]))

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from panah.accounts.permissions import acting_as
 from panah.audit.models import AuditEntry
+from panah.imports.messages import render
 from panah.imports.models import ImportRun
 from panah.imports.services import run_import
 from panah.jobs.services import finish_message, running
@@ -27,5 +28,6 @@ def import_person_file(job_id: int, run_id: int) -> int:
                 state=ImportRun.State.FAILED, finished_at=timezone.now(), content=b""
             )
             raise
-        finish_message(job_id, run.report.get("outcome", "") or _("Finished."))
+        outcome = render(run.report.get("outcome", ""), run.report.get("outcome_params"))
+        finish_message(job_id, outcome or _("Finished."))
     return run.created

@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 
 from panah.accounts.permissions import require
 from panah.accounts.roles import Action
-from panah.imports.forms import ColumnMappingForm, UploadForm
+from panah.common.http import AuthenticatedRequest
+from panah.imports.forms import ReadingForm, UploadForm
+from panah.imports.models import ImportRun
 from panah.imports.report import summary_lines, to_xlsx
-from panah.imports.selectors import get_run_for_user, runs_for_user
-from panah.imports.services import import_checked, save_column_mapping, start_import
+from panah.imports.selectors import can_recheck, get_run_for_user, runs_for_user, saved_mapping
+from panah.imports.services import import_checked, recheck, run_mapping, start_import
 from panah.imports.validate import Report
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedRequest) -> HttpResponse:
+    """Send a file: it is checked (nothing written), then the run page says how it was read and lets
+    the user correct that and import. The organisation's saved choices are applied, and shown there."""
     require(request.user, Action.REGISTER_PERSON)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -30,8 +34,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 data=data["file"].read(),
                 file_name=data["file"].name,
-                dry_run=data["dry_run"],
-                skip_invalid=data["skip_invalid"],
+                dry_run=True,
+                mapping=saved_mapping(data["organisation"]),
             )
         except PermissionDenied as error:
             form.add_error("organisation", str(error))
@@ -54,13 +58,54 @@ def household_form(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _run_page(request: HttpRequest, run: ImportRun, form: ReadingForm | None = None) -> HttpResponse:
+    report = Report.from_dict(run.report) if run.finished else None
+    rereadable = report is not None and can_recheck(run)
+    if rereadable and form is None and report is not None:
+        form = ReadingForm(report=report, mapping=run_mapping(run))
+    context = {
+        "run": run,
+        "report": report,
+        "summary": summary_lines(report) if report else [],
+        "form": form if rereadable else None,
+        "importable": rereadable and run.state == ImportRun.State.VALIDATED and report and report.valid,
+        "error_forms": [form] if form is not None and form.errors else [],
+    }
+    template = "imports/run.html#status" if getattr(request, "htmx", False) else "imports/run.html"
+    return render(request, template, context, status=400 if context["error_forms"] else 200)
+
+
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_page(request, get_run_for_user(request.user, pk))
+
+
+@login_required
+def read_again(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Check the file again, read as the page now says (sheet, status date and status, values, columns)."""
+    if request.method != "POST":
+        raise Http404
     run = get_run_for_user(request.user, pk)
-    report = Report.from_dict(run.report) if run.finished else None
-    context = {"run": run, "report": report, "summary": summary_lines(report) if report else []}
-    template = "imports/run.html#status" if request.htmx else "imports/run.html"
-    return render(request, template, context)
+    if not run.finished or not can_recheck(run):
+        messages.error(request, _("This file is no longer kept: send it again."))
+        return redirect("imports:run", pk=run.pk)
+    form = ReadingForm(request.POST, report=Report.from_dict(run.report), mapping=run_mapping(run))
+    if not form.is_valid():
+        return _run_page(request, run, form)
+    try:
+        recheck(by=request.user, run=run, mapping=form.mapping(), save_for_organisation=form.cleaned_data["save"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("imports:run", pk=run.pk)
+
+
+@login_required
+def run_mapping_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """How this file is read, as the file `panah import --mapping` reads."""
+    run = get_run_for_user(request.user, pk)
+    response = HttpResponse(run_mapping(run).to_json(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-mapping.json"'
+    return response
 
 
 @login_required
@@ -77,39 +122,13 @@ def run_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def column_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    """Say which person-file column each header of this file stands for; saved for the organisation's
-    next files."""
-    run = get_run_for_user(request.user, pk)
-    if not run.finished:
-        raise Http404
-    columns = run.report.get("columns") or []
-    if not columns:
-        raise Http404
-    form = ColumnMappingForm(request.POST or None, columns=columns)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_column_mapping(by=request.user, organisation=run.organisation, columns=form.mapping())
-        except PermissionDenied:
-            raise Http404 from None
-        messages.success(
-            request,
-            _("The columns are saved for %(organisation)s: send the file again.") % {"organisation": run.organisation},
-        )
-        return redirect("imports:upload")
-    context = {"run": run, "form": form, "error_forms": [form] if form.errors else []}
-    return render(request, "imports/columns.html", context)
-
-
-@login_required
-def import_now(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import the file a dry run checked, without sending it again."""
+def import_now(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Import the file a check found valid, without sending it again."""
     if request.method != "POST":
         raise Http404
-    run = get_run_for_user(request.user, pk, with_content=True)
+    run = get_run_for_user(request.user, pk)
     try:
-        new = import_checked(by=request.user, run=run, skip_invalid=bool(request.POST.get("skip_invalid")))
+        import_checked(by=request.user, run=run, skip_invalid=bool(request.POST.get("skip_invalid")))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("imports:run", pk=run.pk)
-    return redirect("imports:run", pk=new.pk)
+    return redirect("imports:run", pk=run.pk)

@@ -1,15 +1,12 @@
 """The interface speaks Kazakh, Russian and English: pages follow the browser's language, form errors
 are translated, and the Russian and Kazakh catalogues have no untranslated or fuzzy message."""
 
-import contextlib
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test.signals import setting_changed
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUES = {lang: LOCALE_DIR / lang / "LC_MESSAGES" / "django.po" for lang in ("ru", "kk")}
@@ -18,18 +15,6 @@ PLURAL_FORMS = {
     "kk": "nplurals=2; plural=(n!=1);",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_messages() -> None:
-    """.mo files are build output, not in git: compile them on a fresh clone (a no-op when up to date)."""
-    # Run from inside the locale folder so compilemessages does not walk a virtualenv's locale folders too.
-    with contextlib.chdir(LOCALE_DIR):
-        call_command("compilemessages", locale=list(CATALOGUES), verbosity=0)
-    # A test that ran earlier may have loaded the catalogues before the .mo files existed.
-    setting_changed.send(
-        sender=type(settings._wrapped), setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
-    )
 
 
 def _heading(html: str) -> str:

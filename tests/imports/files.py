@@ -79,3 +79,15 @@ def snapshot() -> dict[str, int]:
                 ImportedRow,
             )
         } | {"AuditEntry.create": AuditEntry.objects.filter(action=AuditEntry.Action.CREATE).count()}
+
+
+def work(run):
+    """Run the queued check or import of `run` now, as the worker would (the task itself, in this
+    process and transaction); return the run as it ends."""
+    from panah.imports.models import ImportRun
+    from panah.imports.tasks import import_person_file
+
+    run = ImportRun.objects.get(pk=run.pk)
+    assert run.state == ImportRun.State.QUEUED and run.job_id
+    import_person_file.call(run.job_id, run.pk)
+    return ImportRun.objects.get(pk=run.pk)

@@ -7,7 +7,7 @@ import random
 import pytest
 from openpyxl import load_workbook
 
-from panah.imports.report import to_xlsx
+from panah.imports.report import to_text, to_xlsx
 from panah.imports.services import import_file
 from panah.imports.validate import Report
 from tests.imports.files import RU_HEADER, RU_ROWS, csv_bytes, snapshot, xlsx_bytes
@@ -45,7 +45,7 @@ def test_bytes_that_are_no_known_encoding_are_reported_not_read_as_mojibake(cast
 @pytest.mark.parametrize(("delimiter", "shown"), [(";", "semicolon (;)"), ("\t", "tab"), ("|", "vertical bar (|)")])
 def test_the_delimiter_is_detected_and_shown(cast, delimiter, shown):
     report = check(cast, csv_bytes(RU_HEADER, RU_ROWS, delimiter=delimiter), dry_run=True)
-    assert report.delimiter == shown and report.valid == 3
+    assert report.delimiter_label == shown and report.valid == 3
 
 
 def test_a_row_written_with_another_delimiter_is_named(cast):
@@ -55,16 +55,16 @@ def test_a_row_written_with_another_delimiter_is_named(cast):
         + b"\r\n"
     )
     report = check(cast, data)
-    assert report.delimiter == "semicolon (;)"
+    assert report.delimiter_label == "semicolon (;)"
     [(row, _column, _value, message)] = errors(report)
     assert row == 5 and "comma" in message
     assert report.created == 0
 
 
-def test_a_missing_person_id_column_is_reported_and_nothing_is_read(cast):
-    report = check(cast, csv_bytes(RU_HEADER[1:], [r[1:] for r in RU_ROWS]))
-    [(row, column, _value, message)] = errors(report)
-    assert (row, column) == (1, "person_id") and "required column" in message
+def test_a_sheet_without_an_identifier_column_is_read_each_row_known_by_its_person(cast):
+    report = check(cast, csv_bytes(RU_HEADER[1:], [r[1:] for r in RU_ROWS]), dry_run=True)
+    assert report.id_source == "derived" and report.valid == 3 and not errors(report)
+    assert "no_id_column" in [i.code for i in report.issues if i.severity == "note"]
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_a_missing_person_id_column_is_reported_and_nothing_is_read(cast):
         "01.01.2999",
         "1850",
         "99999",
-        "15.03.90",
+        "15.03.9O",
         "March 1990",
         "1990/02/30",
     ],
@@ -94,11 +94,14 @@ def test_bad_dates_of_every_format_are_reported_by_row_column_and_value(cast, va
     ("column", "value"),
     [(6, "XYZ"), (6, "Марс"), (7, "KZ-99"), (7, "KZ-YUZ"), (4, "Q"), (9, "ZZZ")],
 )
-def test_unknown_codes_are_reported(cast, column, value):
+def test_unknown_codes_are_reported_once_for_the_file_with_their_rows(cast, column, value):
     row = ["A-9", "Husseini", "Zarina", "", "F", "1990", "", "KZ-55", "", "беженец", "2015"]
     row[column] = value
-    report = check(cast, csv_bytes(RU_HEADER, [*RU_ROWS, row]))
-    assert [(r, c, v) for r, c, v, _m in errors(report)] == [(5, RU_HEADER[column], value)]
+    report = check(cast, csv_bytes(RU_HEADER, [*RU_ROWS, row, *([f"A-1{n}", *row[1:]] for n in range(3))]))
+    assert [(r, c, v) for r, c, v, _m in errors(report)] == [(None, RU_HEADER[column], value)]
+    [entry] = report.unknown_values
+    assert (entry["value"], entry["n"], entry["rows"]) == (value, 4, [5, 6, 7, 8])
+    assert report.valid == 3
 
 
 def test_values_written_as_people_write_them_in_three_languages(cast):
@@ -136,12 +139,8 @@ def test_title_blank_and_totals_rows_are_recognised_and_reported(cast):
     report = check(cast, xlsx_bytes(rows), name="list.xlsx", dry_run=True)
     assert report.header_row == 3 and report.valid == 2 and not errors(report)
     assert [row for row, _reason in report.skipped] == [1, 5, 7, 8]
-    assert [reason for _row, reason in report.skipped] == [
-        "title row above the header",
-        "blank row",
-        "totals row",
-        "totals row",
-    ]
+    assert [reason for _row, reason in report.skipped] == ["title_row", "blank_row", "totals_row", "totals_row"]
+    assert "row 5: skipped (blank row)" in to_text(report)
 
 
 def test_a_formula_in_a_cell_is_neutralised_in_the_downloaded_report(cast):

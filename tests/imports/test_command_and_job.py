@@ -9,11 +9,13 @@ from openpyxl import load_workbook
 
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
+from panah.imports.columns import fold
 from panah.imports.models import ImportRun
+from panah.imports.selectors import saved_mapping
 from panah.imports.services import import_file, start_import
 from panah.jobs.models import Job
 from panah.registry.models import Person
-from tests.imports.files import RU_HEADER, RU_ROWS, csv_bytes, snapshot
+from tests.imports.files import RU_HEADER, RU_ROWS, csv_bytes, snapshot, work
 
 BAD_ROW = ["A-9", "Husseini", "Zarina", "", "F", "31.02.2001", "", "KZ-55", "", "", ""]
 
@@ -87,9 +89,7 @@ def test_the_pages_upload_follow_and_download_the_report(client, cast, django_ca
     upload = io.BytesIO(csv_bytes(RU_HEADER, [*RU_ROWS, BAD_ROW]))
     upload.name = "persons.csv"
     with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(
-            reverse("imports:upload"), {"file": upload, "organisation": cast.state.pk, "dry_run": "on"}
-        )
+        response = client.post(reverse("imports:upload"), {"file": upload, "organisation": cast.state.pk})
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[run.pk])
     assert "updates itself" in client.get(response["Location"]).content.decode()
@@ -114,38 +114,59 @@ def test_a_user_who_may_not_register_cannot_open_the_upload_page(client, cast):
     assert client.get(reverse("imports:upload")).status_code == 403
 
 
-def test_headers_the_synonyms_do_not_know_are_mapped_once_and_read_so_in_the_next_file(client, cast):
-    header = ["Номер анкеты", "Фамилия заявителя", "Имя", "Область"]
+def test_headers_the_synonyms_do_not_know_are_mapped_on_the_run_page_and_offered_for_the_next_file(client, cast):
+    header = ["Анкета", "Заявитель", "Имя", "Где живёт"]
     data = csv_bytes(header, [["Q-1", "Ахмади", "Али", "KZ-55"]])
     first = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name="anketa.csv", dry_run=True)
-    assert first.errors == 1  # no person_id: no header row found
+    assert first.errors == 1  # only "Имя" is known: no header row found
     assert first.report["columns"][2] == ["Имя", "given_name"]
     client.force_login(cast.officer_a)
-    page = client.get(reverse("imports:columns", args=[first.pk]))
-    assert page.status_code == 200
-    response = client.post(
-        reverse("imports:columns", args=[first.pk]),
-        {"column_0": "person_id", "column_1": "family_name", "column_2": "given_name", "column_3": "region"},
-    )
-    assert response.status_code == 302
-    again = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name="anketa.csv")
-    assert again.created == 1, again.report["issues"]
+    page = client.get(reverse("imports:run", args=[first.pk])).content.decode()
+    assert 'name="column_0"' in page and "Check again" in page
+    mapped = {"column_0": "person_id", "column_1": "family_name", "column_2": "given_name", "column_3": "region"}
+    response = client.post(reverse("imports:read", args=[first.pk]), {**mapped, "save": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[first.pk])
+    first = work(first)
+    assert first.state == ImportRun.State.VALIDATED and first.report["valid"] == 1, first.report["issues"]
+    # The choices are saved for the organisation and used, visibly, on its next upload.
+    assert saved_mapping(cast.state).columns[fold("Анкета")] == "person_id"
+    upload = io.BytesIO(data)
+    upload.name = "anketa-2.csv"
+    client.post(reverse("imports:upload"), {"file": upload, "organisation": cast.state.pk})
+    second = work(ImportRun.objects.exclude(pk=first.pk).get())
+    assert second.report["valid"] == 1 and second.mapping["columns"][fold("Анкета")] == "person_id"
+    # Without --mapping the command line uses none of it.
+    assert import_file(by=None, organisation=cast.state, data=data, file_name="a.csv", dry_run=True).errors == 1
     client.force_login(cast.officer_b)
-    assert client.get(reverse("imports:columns", args=[first.pk])).status_code == 404
+    assert client.post(reverse("imports:read", args=[first.pk]), mapped).status_code == 404
 
 
-def test_a_checked_file_is_imported_with_one_click_and_only_once(client, cast, django_capture_on_commit_callbacks):
+def test_a_checked_file_is_imported_with_one_click_and_only_once(client, cast):
     checked = import_file(
         by=cast.officer_a, organisation=cast.state, data=csv_bytes(RU_HEADER, RU_ROWS), file_name="p.csv", dry_run=True
     )
     assert bytes(checked.content)
     client.force_login(cast.officer_a)
-    assert "Import this file now" in client.get(reverse("imports:run", args=[checked.pk])).content.decode()
-    with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(reverse("imports:import_now", args=[checked.pk]))
-    new = ImportRun.objects.exclude(pk=checked.pk).get()
-    assert response["Location"] == reverse("imports:run", args=[new.pk]) and not new.dry_run and new.job_id
-    checked.refresh_from_db()
+    assert "Import 3 persons" in client.get(reverse("imports:run", args=[checked.pk])).content.decode()
+    response = client.post(reverse("imports:import_now", args=[checked.pk]))
+    assert response["Location"] == reverse("imports:run", args=[checked.pk])
+    checked = work(checked)
+    assert (checked.state, checked.created, checked.dry_run) == (ImportRun.State.IMPORTED, 3, False)
     assert bytes(checked.content) == b""
-    client.post(reverse("imports:import_now", args=[checked.pk]))
-    assert ImportRun.objects.count() == 2
+    again = client.post(reverse("imports:import_now", args=[checked.pk]), follow=True)
+    assert "no longer kept" in again.content.decode()
+    assert ImportRun.objects.count() == 1
+    with unscoped("test"):
+        assert Person.objects.filter(organisation=cast.state).count() == 3 + 2
+
+
+def test_the_kept_file_is_encrypted_at_rest(cast):
+    from django.db import connection
+
+    data = csv_bytes(RU_HEADER, RU_ROWS)
+    run = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name="p.csv", dry_run=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM imports_importrun WHERE id = %s", [run.pk])
+        stored = bytes(cursor.fetchone()[0])
+    assert stored.startswith(b"enc1:") and "Ахмади".encode() not in stored and "Ахмади".encode("cp1251") not in stored
+    assert bytes(ImportRun.objects.get(pk=run.pk).content) == data

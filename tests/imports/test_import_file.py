@@ -25,7 +25,7 @@ def test_a_clean_file_in_russian_registers_every_row_as_registration_would(cast)
     imported, report = run(cast, csv_bytes(RU_HEADER, RU_ROWS))
     assert report.error_count == 0, report.issues
     assert imported.state == ImportRun.State.IMPORTED
-    assert report.created == 3 and report.encoding == "UTF-8" and report.delimiter == "comma (,)"
+    assert report.created == 3 and report.encoding == "UTF-8" and report.delimiter_label == "comma (,)"
     assert dict(report.columns)["Фамилия"] == "family_name" and dict(report.columns)["Дата рождения"] == "birth_date"
     after = snapshot()
     assert after["Person"] == before["Person"] + 3
@@ -110,10 +110,13 @@ def test_households_are_formed_from_household_id_and_relationship(cast):
         assert [m.relationship for m in members] == ["child", "head"]
 
 
-def test_a_row_outside_the_importers_regions_is_an_error_and_another_organisation_is_refused(cast):
-    rows = [["B-1", "Husseini", "Zarina", "", "F", "1990", "", "Алматы", "", "", ""]]
-    _run, report = run(cast, csv_bytes(RU_HEADER, rows))
-    assert [(i.column, i.value) for i in report.issues if i.severity == "error"] == [("Область", "Алматы")]
+def test_rows_outside_the_importers_regions_are_summarised_by_region_and_another_organisation_is_refused(cast):
+    rows = [[f"B-{n}", "Husseini", f"Zarina {n}", "", "F", "1990", "", "Алматы", "", "", ""] for n in range(3)]
+    _run, report = run(cast, csv_bytes(RU_HEADER, [*RU_ROWS, *rows]))
+    assert not [i for i in report.issues if i.severity == "error"] and report.created == 3
+    assert report.regions_outside == [{"region": "KZ-75", "n": 3, "rows": [5, 6, 7]}]
+    [issue] = [i for i in report.issues if i.code == "region_not_covered"]
+    assert issue.message == "3 rows are for Almaty, which you do not cover: they are not imported."
     with pytest.raises(PermissionDenied):
         import_file(by=cast.lawyer, organisation=cast.state, data=csv_bytes(RU_HEADER, RU_ROWS), file_name="x.csv")
 

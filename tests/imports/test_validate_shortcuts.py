@@ -27,7 +27,7 @@ def test_the_totals_precheck_agrees_with_the_full_comparison(cells):
     assert _is_total(cells) == is_total_by_definition(cells)
 
 
-def test_a_bad_value_read_once_per_file_is_reported_on_every_row_that_has_it(cast):
+def test_a_value_no_list_knows_is_reported_once_with_the_rows_that_have_it(cast):
     rows = [
         [*RU_ROWS[0][:4], "Q", *RU_ROWS[0][5:7], "Нарния", *RU_ROWS[0][8:]],
         [*RU_ROWS[1][:4], "Q", *RU_ROWS[1][5:7], "Нарния", *RU_ROWS[1][8:]],
@@ -38,12 +38,9 @@ def test_a_bad_value_read_once_per_file_is_reported_on_every_row_that_has_it(cas
     )
     report = Report.from_dict(run.report)
     errors = [(i.row, i.column, i.value) for i in report.issues if i.severity == "error"]
-    assert errors == [
-        (2, "Пол", "Q"),
-        (2, "Область", "Нарния"),
-        (3, "Пол", "Q"),
-        (3, "Область", "Нарния"),
-        (4, "Пол", "q"),
+    assert errors == [(None, "Пол", "Q"), (None, "Область", "Нарния")]
+    assert [(e["value"], e["n"], e["rows"]) for e in report.unknown_values] == [
+        ("Q", 3, [2, 3, 4]),
+        ("Нарния", 2, [2, 3]),
     ]
-    messages = {(i.column, i.message) for i in report.issues if i.severity == "error"}
-    assert len(messages) == 2  # the same words on every row
+    assert report.issues[-1].message.startswith("“Нарния” is not a known region (2 rows)")
