@@ -153,6 +153,11 @@ class ReadingForm(forms.Form):
 
     def mapping(self) -> ImportMapping:
         data = self.cleaned_data
+        given = data.get("status_date")
+        if given and self.report.status_date_source == "title" and given.isoformat() == self.report.status_date:
+            # The title's date, offered on the page and left as it was: not a choice of the user's, so the title
+            # (of whichever sheet is read next) keeps giving it.
+            given = None
         values_: dict[str, dict[str, str]] = {}
         for name, (column, value) in self.unknown.items():
             if data.get(name):
@@ -160,12 +165,12 @@ class ReadingForm(forms.Form):
         chosen = ImportMapping(
             columns={header: data.get(name) or "" for name, header in self.headers.items()},
             values=values_,
-            status_date=data.get("status_date"),
+            status_date=given,
             population_type=data.get("population_type") or "",
             sheet=data.get("sheet") or "",
         )
         mapping = self.base.merged(chosen)
-        if "status_date" in self.fields and not data.get("status_date"):
+        if "status_date" in self.fields and not given:
             mapping.status_date = None  # cleared on the page: the title's date, or none, again
         if "population_type" in self.fields and not data.get("population_type"):
             mapping.population_type = ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 # The person-file columns (ARCHITECTURE.md 3.1) as a reader names them.
 COLUMN_LABELS: dict[str, Promise] = {
@@ -71,7 +71,11 @@ MESSAGES: dict[str, Promise] = {
         "the sheet again creates no one twice."
     ),
     "already_imported_file": _("This file was already imported on %(date)s (import %(id)s)."),
-    "already_imported_rows": _("%(n)s rows were imported before: they are not imported again."),
+    "already_imported_rows": ngettext_lazy(
+        "%(n)s row was imported before: it is not imported again.",
+        "%(n)s rows were imported before: they are not imported again.",
+        "n",
+    ),
     "status_date_from_title": _(
         "The statuses of this sheet are taken as of %(date)s, the date its title gives (“%(title)s”). Change the "
         "date below if it is not the date of these statuses."
@@ -86,20 +90,34 @@ MESSAGES: dict[str, Promise] = {
         "The sheet has no status column and its title names none: the persons would be registered without a "
         "legal status and not counted in the statistics. Say below what status every person in it has."
     ),
-    "rows_without_status": _(
+    "rows_without_status": ngettext_lazy(
+        "%(n)s row gives no status: it would be registered without a legal status and not counted in the "
+        "statistics. Give its status in the sheet, or leave it out.",
         "%(n)s rows give no status: they would be registered without a legal status and not counted in the "
-        "statistics. Give their status in the sheet, or leave them out."
+        "statistics. Give their status in the sheet, or leave them out.",
+        "n",
     ),
-    "status_date_missing": _(
+    "status_date_missing": ngettext_lazy(
+        "%(n)s row gives a status without its date and the sheet states none: give the date of the statuses "
+        "for the whole file.",
         "%(n)s rows give a status without its date and the sheet states none: give the date of these statuses "
-        "for the whole file."
+        "for the whole file.",
+        "n",
     ),
-    "region_not_covered": _("%(n)s rows are for %(region)s, which you do not cover: they are not imported."),
-    "unknown_value": _(
-        "“%(value)s” is not a known %(column)s (%(n)s rows): choose what it means below, or correct the sheet."
+    "region_not_covered": ngettext_lazy(
+        "%(n)s row is for %(region)s, which you do not cover: it is not imported.",
+        "%(n)s rows are for %(region)s, which you do not cover: they are not imported.",
+        "n",
     ),
-    "region_divided": _(
-        "“%(value)s” (%(region)s) was divided in %(year)s (%(n)s rows): choose the region the persons live in now."
+    "unknown_value": ngettext_lazy(
+        "“%(value)s” is not a known %(column)s (%(n)s row): choose what it means below, or correct the sheet.",
+        "“%(value)s” is not a known %(column)s (%(n)s rows): choose what it means below, or correct the sheet.",
+        "n",
+    ),
+    "region_divided": ngettext_lazy(
+        "“%(value)s” (%(region)s) was divided in %(year)s (%(n)s row): choose the region the person lives in now.",
+        "“%(value)s” (%(region)s) was divided in %(year)s (%(n)s rows): choose the region the persons live in now.",
+        "n",
     ),
     "duplicate_check_not_run": _(
         "Not run: the file has more than %(n)s new rows. After importing, run the duplicate search across the "
@@ -159,8 +177,8 @@ MESSAGES: dict[str, Promise] = {
     "outcome_refused": _(
         "Nothing was imported: correct the errors and import the file again, or choose to import only the valid rows."
     ),
-    "outcome_imported": _("%(created)s persons imported."),
-    "outcome_imported_some": _("%(created)s persons imported; %(rows)s rows with errors were not imported."),
+    "outcome_imported": ngettext_lazy("%(created)s person imported.", "%(created)s persons imported.", "created"),
+    "outcome_imported_some": _("Persons imported: %(created)s; rows with errors, not imported: %(rows)s."),
     "outcome_failed": _("The import failed; nothing was written. The failure is logged."),
 }
 
@@ -188,9 +206,16 @@ def _param(key: str, value: Any) -> Any:
 
         region = Region.objects.filter(code=value).first()
         return region.name if region is not None else value
-    if key == "n" and isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0")
+    if key in ("n", "created", "rows") and isinstance(value, int) and not isinstance(value, bool):
+        return Count(value)
     return value
+
+
+class Count(int):
+    """A count that picks a plural form as a number and is written with thousands grouped (1 234)."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}".replace(",", "\u00a0")
 
 
 def render(code: str, params: Mapping[str, Any] | None = None) -> str:
@@ -201,11 +226,11 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     values = {k: _param(k, v) for k, v in (params or {}).items()}
     if code == "probable_duplicate" and "who" not in values:  # a person the reader may not see
         values["who"] = render("held_by", params)
-    text = str(template)
     try:
-        return text % values if values else text.replace("%%", "%")
-    except (KeyError, TypeError, ValueError):
-        return text
+        # A plural message picks its form from its count parameter when filled in, so fill the lazy text.
+        return str(template % values) if values else str(template).replace("%%", "%")
+    except (KeyError, TypeError, ValueError):  # a report stored by an older Panah: its words, unfilled
+        return str(template) or code
 
 
 def rows_phrase(n: int) -> str:

@@ -2,7 +2,6 @@
 the page, the API and the XLSX report, in the reader's language, whatever language the import ran in."""
 
 import io
-import re
 
 import pytest
 from django.urls import reverse
@@ -15,7 +14,6 @@ from panah.imports.services import import_file
 from panah.imports.validate import Report
 from tests.imports.files import RU_HEADER, RU_ROWS, csv_bytes
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # A value for every parameter a message takes, of the kind the import stores.
 PARAMS = {
     "n": 3, "rows": 2, "row": 7, "created": 5, "line": 4, "size": 600, "id": 12, "percent": 91, "year": 2022,
@@ -25,8 +23,23 @@ PARAMS = {
 }  # fmt: skip
 
 
+class _Asked(dict):
+    """The parameters a message asks for when filled in (a plural message asks for its count too)."""
+
+    def __init__(self) -> None:
+        super().__init__(PARAMS)
+        self.asked: set[str] = set()
+
+    def __getitem__(self, key: str):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+
 def params_of(code: str) -> dict:
-    return {name: PARAMS[name] for name in PLACEHOLDER.findall(str(MESSAGES[code]))}
+    asked = _Asked()
+    with translation.override("en"):
+        str(MESSAGES[code] % asked)
+    return {name: PARAMS[name] for name in asked.asked}
 
 
 @pytest.mark.django_db  # a region is named from the reference list
