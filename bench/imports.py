@@ -130,12 +130,18 @@ def generate(rows: int, seed: int, prefix: str = "BENCH") -> list[list[str]]:
     return table
 
 
+KAZAKH_IN_CP1251 = str.maketrans("ӘәҒғҚқҢңӨөҰұҮүҺһІі", "АаГгКкНнОоУуУуХхИи")
+
+
 def encode(table: list[list[str]], form: str) -> tuple[bytes, str]:
     """The table as a file of `form`: (bytes, file name)."""
     if form in ("csv", "csv-cp1251"):
         buffer = io.StringIO(newline="")
         csv.writer(buffer, delimiter=";" if form == "csv" else "\t").writerows(table)
-        return buffer.getvalue().encode("utf-8" if form == "csv" else "cp1251"), f"bench-{form}.csv"
+        text = buffer.getvalue()
+        if form == "csv-cp1251":  # Windows-1251 has no Kazakh letters: typed as the nearest Russian ones
+            text = text.translate(KAZAKH_IN_CP1251)
+        return text.encode("utf-8" if form == "csv" else "cp1251"), f"bench-{form}.csv"
     if form == "xls":
         import xlwt
 

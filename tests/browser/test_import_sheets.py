@@ -5,15 +5,19 @@ status, in at most six actions after choosing the file, with the counts on the p
 The checks and imports run as background jobs: the test runs the django-tasks worker once the page has
 queued one, and the page follows it by itself (htmx), as it does for the user."""
 
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from playwright.sync_api import expect
 
+from panah.geo.models import Region
 from panah.imports.mapping import ImportMapping
 from tests.browser.helpers import sign_in
+from tests.factories import PASSWORD
 from tests.imports.corpus import corpus
 from tests.imports.test_corpus import department, registered
 
@@ -101,3 +105,36 @@ def test_a_department_imports_its_sheet_as_it_is_in_six_actions(new_page, screen
     assert act.count <= MOST_ACTIONS, act.count
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert registered(organisation) == Counter(sheet.persons)
+
+
+# English words the import page would show if a message, label or button were left untranslated.
+ENGLISH = re.compile(
+    r"\b(the|rows?|which|persons?|import(ed)?|file|status(es)?|check(ed)?|choose|sheet|organisation)\b", re.I
+)
+
+
+@pytest.mark.parametrize(("name", "language"), [("almaty_2017", "ru"), ("turkistan_2019_kk", "kk")])
+def test_the_import_page_speaks_the_readers_language_at_phone_width(new_page, screenshot, tmp_path, name, language):
+    """The same journey in Russian and in Kazakh at 360 px: every word of the page in the reader's language
+    (the report is stored as codes, so it is rendered in theirs), and no sideways scroll."""
+    sheet = SHEETS[name]
+    organisation, user = department(sheet)
+    path = tmp_path / sheet.file_name
+    path.write_bytes(sheet.data)
+    page = new_page(locale=language, viewport={"width": 360, "height": 800})
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.goto("/imports/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.locator("main form button[type=submit]").first.click()
+    checked(page)
+    screenshot(page, f"checked-{language}")
+    # Less the organisation's name, as its owner wrote it, and the command a file of choices is for.
+    main = page.locator("main").inner_text().replace(str(organisation), "").replace("panah import --mapping", "")
+    assert not ENGLISH.search(main), main
+    with translation.override(language):
+        for region in sheet.outside:
+            expect(page.locator(".notice")).to_contain_text(str(Region.objects.get(code=region).name))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

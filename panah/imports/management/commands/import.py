@@ -39,7 +39,7 @@ class Command(BaseCommand):
             "--mapping",
             type=Path,
             metavar="MAPPING.json",
-            help="How the columns and values are read, as the import page saves it (Download the mapping).",
+            help="How the columns and values are read, as the import page gives it (“Download these choices”).",
         )
         parser.add_argument(
             "--status-date",
