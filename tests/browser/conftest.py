@@ -12,6 +12,7 @@ thread, where no loop runs, so the application itself is still checked.
 """
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -102,7 +103,7 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     """`screenshot(page, "step")` keeps a full-page PNG in test-artifacts/browser/, numbered by step."""
     directory = request.config.rootpath / ARTIFACTS
     directory.mkdir(parents=True, exist_ok=True)
-    steps = iter(range(1, 100))
+    steps = itertools.count(1)
 
     def take(page: Any, step: str) -> Path:
         path = directory / f"{request.node.name}-{next(steps):02d}-{step}.png"
