@@ -64,6 +64,17 @@ def widest(page: Any) -> str:
     )
 
 
+def small_targets(page: Any) -> list[str]:
+    """Buttons, fields and menu toggles smaller than 24 x 24 px (WCAG 2.2, 2.5.8); links inside a sentence
+    are exempt there, and so are check boxes' labels, which the box's label enlarges."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('button, select, input:not([type=hidden]), summary')]
+            .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden'))
+            .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+            .map(e => e.outerHTML.slice(0, 80))"""
+    )
+
+
 def broken_numbers(page: Any) -> list[str]:
     """Registration numbers shown on more than one line."""
     return page.evaluate(
@@ -91,6 +102,8 @@ def test_every_page_of_the_menu_fits_a_phone_and_a_laptop(new_page, screenshot):
                 walked += 1
                 if (extra := too_wide(page)) > 0:
                     problems.append(f"{username} {width}px {path}: {extra}px wider than the screen: {widest(page)}")
+                if small := small_targets(page):
+                    problems.append(f"{username} {width}px {path}: tap targets under 24 px: {small[:3]}")
                 if broken := broken_numbers(page):
                     problems.append(f"{username} {width}px {path}: numbers broken over lines: {broken[:3]}")
                 screenshot(page, f"{username}-{width}-{language}-{path.strip('/').replace('/', '_') or 'home'}")
