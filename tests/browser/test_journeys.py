@@ -179,3 +179,39 @@ def test_registration_with_a_future_birth_date_shows_the_error_and_keeps_what_wa
 
     with unscoped("test check: the refused attempt wrote nothing"):
         assert Person.objects.filter(names__family_name="Karimi").count() == 1
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_the_duplicate_warning_is_where_the_registrar_looks_in_kazakh(cast: Any, new_page: Any, screenshot: Any, width):
+    """A registrar types a name already registered (person_a, Mohammad Ahmadi, region A): the warning comes
+    beside the names as they type, not at the bottom of a long form; saving without a decision puts an
+    error summary at the top whose link leads to the warning, and nothing is saved."""
+    page = new_page(locale="kk", viewport={"width": width, "height": 800})
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(cast.officer_a.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.goto("/persons/new/")
+    page.locator("#id_name-latn_given_name").fill("Mohammad")
+    page.locator("#id_name-latn_family_name").fill("Ahmadi")
+    person = cast.person_a
+    page.locator("#id_person-sex").select_option(person.sex)
+    page.locator("#id_person-birth").fill(person.birth_date.strftime("%d.%m.%Y"))
+    page.locator("#id_address-region").select_option(REGION_A)  # a change: the check runs
+    warning = page.locator("#duplicates-heading")
+    expect(warning).to_be_visible()
+    about = page.locator("#id_person-sex")
+    assert warning.bounding_box()["y"] < about.bounding_box()["y"], "the warning comes before the rest of the form"
+    page.locator("#id_name-latn_given_name").scroll_into_view_if_needed()
+    screenshot(page, f"warning-{width}")
+    with unscoped("test"):
+        before = Person.objects.count()
+    page.locator("main form button[type=submit]").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).not_to_contain_text("This person may already be registered")  # in Kazakh
+    summary.locator("a[href='#duplicates-heading']").click()
+    expect(page.locator("#duplicates-heading")).to_be_in_viewport()
+    screenshot(page, f"saved-without-decision-{width}")
+    with unscoped("test"):
+        assert Person.objects.count() == before
