@@ -116,6 +116,7 @@ ENCRYPTED = {
     "cases.ReferralEvent.reason",
     "cases.ServiceDelivery.note",
     "status.StatusEvent.evidence",
+    "imports.ImportRun.content",
 }
 
 
