@@ -52,8 +52,8 @@ test: $(STAMP) browser translations
 	PANAH_DEBUG=1 $(PANAH) makemigrations --check --dry-run >/dev/null
 	@echo "== SQLite =="
 	DATABASE_URL=sqlite:///var/test.sqlite3 PANAH_TESTING=1 $(BIN)/pytest
-	@echo "== PostgreSQL ($(PG_URL)) =="
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} PANAH_TESTING=1 PANAH_REQUIRE_POSTGRES=1 $(BIN)/pytest
+	@echo "== PostgreSQL ($(PG_URL)), the browser journeys ran once above =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} PANAH_TESTING=1 PANAH_REQUIRE_POSTGRES=1 $(BIN)/pytest -m "not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check panah tests bench

@@ -21,6 +21,8 @@ from tests.factories import PASSWORD
 from tests.imports.corpus import corpus
 from tests.imports.test_corpus import department, registered
 
+pytestmark = pytest.mark.browser
+
 SHEETS = {sheet.name: sheet for sheet in corpus()}
 MOST_ACTIONS = 6
 SCREENSHOTS = {"almaty_2017", "yuko_2017_bom", "almaty_region_2022"}
