@@ -8,7 +8,8 @@
 
 Both read the same words: text is normalised and split in Python (`normalise`), so Cyrillic, Kazakh
 letters and Latin behave alike on both. A query word is cut to a stem (common Russian, Kazakh and
-English endings) and matched as a prefix, so "беженцев" finds "беженцы" and "refugees" finds "refugee".
+English endings) and matched as a prefix, so "беженцев" finds "беженцы" and "refugees" finds "refugee"; a
+word with a fleeting vowel is also looked for without it ("беженец" finds "беженцах").
 """
 
 from __future__ import annotations
@@ -134,8 +135,23 @@ def stem(word: str) -> str:
     return word
 
 
-def query_terms(query: str) -> list[str]:
-    return list(dict.fromkeys(stem(word) for word in normalise(query).split()))[:MAX_WORDS]
+# Russian nouns whose last vowel drops in every other form: беженец → беженца, беженцы, беженцах;
+# отец → отца; замок → замка. A word ending so is also looked for without that vowel.
+FLEETING = re.compile(r"^(.{3,}[^аеиоуыэюяё])(е|о)([кнцлр])$")
+
+
+def variants(word: str) -> tuple[str, ...]:
+    """The forms a query word is looked for in: its stem, and without a fleeting vowel if it has one."""
+    stemmed = stem(word)
+    fleeting = FLEETING.match(word)
+    if fleeting and stemmed == word:
+        return (word, fleeting.group(1) + fleeting.group(3))
+    return (stemmed,)
+
+
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """Each word of `query` (at most MAX_WORDS) as the forms it is looked for in; every word must match."""
+    return list(dict.fromkeys(variants(word) for word in normalise(query).split()))[:MAX_WORDS]
 
 
 def document_text(*parts: str) -> str:
@@ -169,9 +185,9 @@ def find(query: str, *, limit: int = LIMIT) -> list[Hit]:
     raise NotImplementedError(f"Knowledge search does not support {connection.vendor}")
 
 
-def _find_sqlite(terms: list[str], limit: int) -> list[Hit]:
-    # Each term is quoted (letters and digits only, so no FTS5 syntax can get in) and made a prefix.
-    match = " ".join(f'"{term}"*' for term in terms)
+def _find_sqlite(terms: list[tuple[str, ...]], limit: int) -> list[Hit]:
+    # Each form is quoted (letters and digits only, so no FTS5 syntax can get in) and made a prefix.
+    match = " AND ".join("(" + " OR ".join(f'"{form}"*' for form in forms) + ")" for forms in terms)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid, bm25(knowledge_search) FROM knowledge_search WHERE knowledge_search MATCH %s "
@@ -182,14 +198,15 @@ def _find_sqlite(terms: list[str], limit: int) -> list[Hit]:
         return [Hit(int(rowid), -float(score)) for rowid, score in cursor.fetchall()]
 
 
-def _find_postgresql(terms: list[str], limit: int) -> list[Hit]:
+def _find_postgresql(terms: list[tuple[str, ...]], limit: int) -> list[Hit]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     from panah.knowledge.models import ArticleTranslation
 
     vector = SearchVector("search_text", config="simple")
     # Letters and digits only, so the raw tsquery holds no operator but the ones written here.
-    tsquery = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
+    raw = " & ".join("(" + " | ".join(f"{form}:*" for form in forms) + ")" for forms in terms)
+    tsquery = SearchQuery(raw, search_type="raw", config="simple")
     rows = (
         ArticleTranslation.objects.annotate(document=vector)
         .filter(document=tsquery)

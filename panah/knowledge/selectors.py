@@ -160,28 +160,36 @@ def search_articles(query: str, *, language: str, limit: int = 20) -> list[Found
         .select_related("version__article", "version__published_by")
         .prefetch_related(Prefetch("version__translations"))
     }
-    found: OrderedDict[int, Found] = OrderedDict()
-    # Best rank first; among equal ranks the user's language and the newer version first.
+    today = timezone.localdate()
     preferred = fallback_order(language)
+    # Articles by their best rank; among equal ranks the user's language first.
     ordered = sorted(
         (h for h in hits if h.translation_id in translations),
-        key=lambda h: (
-            -round(h.rank, 6),
-            preferred.index(translations[h.translation_id].language),
-            -translations[h.translation_id].version.effective_from.toordinal(),
-        ),
+        key=lambda h: (-round(h.rank, 6), preferred.index(translations[h.translation_id].language)),
     )
+    matched: OrderedDict[int, list[ArticleTranslation]] = OrderedDict()
     for hit in ordered:
         translation = translations[hit.translation_id]
-        article_id = translation.version.article_id
-        if article_id in found:
-            continue
+        matched.setdefault(translation.version.article_id, []).append(translation)
+    found: list[Found] = []
+    for article_translations in matched.values():
+        # Of an article's matching versions, the one in force today (the latest already in force), not a
+        # superseded one that happened to rank higher; a version not yet in force only if none is.
+        translation = max(
+            article_translations,
+            key=lambda t: (t.version.effective_from <= today, _in_force_order(t.version.effective_from, today)),
+        )
         shown = localise(translation.version, language)
         if shown is not None:
-            found[article_id] = Found(shown=shown, matched_in=translation.language)
+            found.append(Found(shown=shown, matched_in=translation.language))
         if len(found) >= limit:
             break
-    return list(found.values())
+    return found
+
+
+def _in_force_order(effective_from: dt.date, today: dt.date) -> int:
+    """Higher for the version to show: the latest in force today; else the soonest to come into force."""
+    return effective_from.toordinal() if effective_from <= today else -effective_from.toordinal()
 
 
 def subscribed_topics(user: User) -> set[str]:

@@ -113,3 +113,32 @@ def test_the_index_is_the_one_of_the_database_in_use(articles: None) -> None:
 )
 def test_a_query_word_is_cut_to_a_stem_of_at_least_four_letters(word: str, stem: str) -> None:
     assert search.stem(word) == stem
+
+
+@pytest.mark.parametrize("query", ["беженец", "о беженцах", "ребенок"])
+def test_word_forms_find_the_article_and_the_version_in_force_comes_first(cast, query):
+    """A noun with a fleeting vowel ("беженец", "ребенок") finds its other forms (беженцах, ребенка); of an
+    article's versions that match, the one in force today is shown, not a superseded one that ranks higher
+    because it repeats the word more often."""
+    by = cast.sysadmin
+    old = publish(
+        by,
+        "law",
+        D(2010, 1, 1),
+        ru=("Закон о беженцах", "О беженцах: беженцах, беженцах и беженцах; о регистрации ребенка беженца."),
+    )
+    current = publish(
+        by,
+        "law",
+        D(2022, 4, 7),
+        ru=("Закон о беженцах", "Рассмотрение ходатайств беженцев; регистрация ребенка.", "Передано органам."),
+    )
+    found = search_articles(query, language="ru")
+    assert [f.shown.version.article.slug for f in found] == ["law"]
+    assert found[0].shown.version == current and current != old
+
+
+def test_a_version_not_yet_in_force_is_shown_only_when_no_other_matches(cast):
+    by = cast.sysadmin
+    publish(by, "future", D(2100, 1, 1), ru=("Будущий порядок", "Беженцы получат новый документ."))
+    assert [f.shown.version.effective_from for f in search_articles("беженец", language="ru")] == [D(2100, 1, 1)]
