@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from panah.accounts.permissions import collecting_refusals, flush_refusals
 from panah.audit.services import ReadQuotaExceeded, audit_context
+from panah.common.client import client_address
 
 
 class AuditContextMiddleware:
@@ -17,7 +18,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/v1/") else "web"
-        with audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR")), collecting_refusals() as refusals:
+        with audit_context(channel=channel, ip=client_address(request)), collecting_refusals() as refusals:
             response = self.get_response(request)
             flush_refusals(refusals)
         return response
