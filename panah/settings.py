@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Signs in an API caller by its bearer token, before the scope is opened for that user.
     "panah.api.middleware.ApiTokenMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user or token caller, and on the API's.
+    "panah.common.middleware.NoStoreMiddleware",
     # Opens the caller's data scope for the whole request; must come after authentication.
     "panah.accounts.middleware.ScopeMiddleware",
     "panah.common.middleware.AuditContextMiddleware",
