@@ -16,6 +16,7 @@ Every variable has a safe default except in production, where PANAH_SECRET_KEY m
                         names the client (default 127.0.0.1,::1: nginx on the same machine)
 """
 
+import contextlib
 import ipaddress
 import os
 from pathlib import Path
@@ -267,7 +268,9 @@ TIME_ZONE = os.environ.get("PANAH_TIME_ZONE", "Asia/Almaty")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING  # collectstatic is a deployment step, not a test one
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# A command that does not serve runs without it; `panah serve` says what to do if it cannot write there.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
