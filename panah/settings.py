@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "panah.privacy",
     "panah.ops",
     "csp",
+    # django-ninja as an app: the API's documentation page is rendered from its shipped Swagger UI files
+    # (collected with the other static files), not from a CDN that the Content-Security-Policy blocks.
+    "ninja",
 ]
 
 MIDDLEWARE = [
