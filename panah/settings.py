@@ -228,7 +228,14 @@ CACHE_URL = os.environ.get("PANAH_CACHE_URL", "").strip()
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif not CACHE_URL:
-    CACHES = {"default": {"BACKEND": "panah.common.cache.DatabaseCache", "LOCATION": "panah_cache"}}
+    # Django culls a database cache past MAX_ENTRIES (300 by default), which would reset live counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "panah.common.cache.DatabaseCache",
+            "LOCATION": "panah_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 else:
     raise ImproperlyConfigured("PANAH_CACHE_URL must be a redis:// URL, or empty for the database cache.")
 
