@@ -25,8 +25,6 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$")
 
 OUT_OF_RANGE = _("Enter a date from %(min)s to %(max)s.")
-NOT_A_DATE = _("Enter a date as YYYY-MM-DD.")
-NOT_A_DATE_TIME = _("Enter a date and time as YYYY-MM-DDTHH:MM:SS with an offset, e.g. 2024-05-01T09:30:00+05:00.")
 RANGE_TEXT = f"From {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}."
 
 
