@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+REDIS := /usr/bin/redis-server
 PORT ?= 8000
 # Where authority is decided, the actor is typed: the accounts app, every services and selectors module.
 TYPED := panah/accounts $(filter-out panah/accounts/%,$(wildcard panah/*/services.py panah/*/selectors.py panah/*/*_services.py panah/*/*_selectors.py))
@@ -38,11 +39,12 @@ browser:
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# The tests behind a real reverse proxy start Debian's nginx themselves (tests/ops/test_behind_proxy.py).
+# The tests behind a real reverse proxy and with the Redis cache start Debian's nginx and redis-server
+# themselves on loopback ports (tests/ops/test_behind_proxy.py, tests/ops/test_shared_limits.py).
 proxy:
-	@if [ ! -x $(NGINX) ]; then \
-		echo "Installing Debian's nginx for the tests behind a reverse proxy"; \
-		apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	@if [ ! -x $(NGINX) ] || [ ! -x $(REDIS) ]; then \
+		echo "Installing Debian's nginx and redis-server for the tests behind a proxy and with a shared cache"; \
+		apt-get update -qq && apt-get install -y -qq nginx redis-server >/dev/null; \
 	fi
 
 translations: $(STAMP)
