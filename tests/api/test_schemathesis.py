@@ -25,7 +25,13 @@ import pytest
 BIN = Path(sys.executable).parent
 DEMO_PERSONS = "400"
 # What the issue asks: no 5xx, and every answer as the schema says (status, content type, body).
-CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# PANAH_SCHEMATHESIS_CHECKS=all runs every check; today it reports "schema-valid request rejected" (422)
+# for dates outside 1900..2100 (the schema's formatMinimum/formatMaximum, which Schemathesis does not
+# read) and for the operations' own rules (an unknown organisation code, a future as_of).
+CHECKS = os.environ.get(
+    "PANAH_SCHEMATHESIS_CHECKS",
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+)
 ROLES = {"regional registrar": "officer.pavlodar", "national role": "unhcr.protection", "statistician": "statistician"}
 # A release of the demo's seed figures, so the statistician's releases list has one to answer with.
 PUBLISH = """
