@@ -8,11 +8,13 @@ UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
+REDIS := /usr/bin/redis-server
 PORT ?= 8000
 # Where authority is decided, the actor is typed: the accounts app, every services and selectors module.
 TYPED := panah/accounts $(filter-out panah/accounts/%,$(wildcard panah/*/services.py panah/*/selectors.py panah/*/*_services.py panah/*/*_selectors.py))
 
-.PHONY: run test install system-deps browser lint lock demo serve clean
+.PHONY: run test install system-deps browser proxy lint lock demo serve clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(MAKE) --no-print-directory system-deps
@@ -37,6 +39,14 @@ browser:
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The tests behind a real reverse proxy and with the Redis cache start Debian's nginx and redis-server
+# themselves on loopback ports (tests/ops/test_behind_proxy.py, tests/ops/test_shared_limits.py).
+proxy:
+	@if [ ! -x $(NGINX) ] || [ ! -x $(REDIS) ]; then \
+		echo "Installing Debian's nginx and redis-server for the tests behind a proxy and with a shared cache"; \
+		apt-get update -qq && apt-get install -y -qq nginx redis-server >/dev/null; \
+	fi
+
 translations: $(STAMP)
 	cd panah && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
 
@@ -46,7 +56,7 @@ run: $(STAMP) translations
 	PANAH_DEBUG=1 $(PANAH) demo --if-empty
 	PANAH_DEBUG=1 $(PANAH) serve --port $(PORT)
 
-test: $(STAMP) browser translations
+test: $(STAMP) browser proxy translations
 	$(BIN)/ruff check panah tests bench
 	PANAH_TESTING=1 $(BIN)/mypy $(TYPED)
 	PANAH_DEBUG=1 $(PANAH) makemigrations --check --dry-run >/dev/null

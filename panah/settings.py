@@ -11,8 +11,13 @@ Every variable has a safe default except in production, where PANAH_SECRET_KEY m
   PANAH_HTTPS           served over HTTPS behind a reverse proxy (default on unless PANAH_DEBUG or testing):
                         redirects to https, HSTS, secure cookies
   PANAH_LOG_FORMAT      "json" (default in production) or "plain" (default with PANAH_DEBUG)
+  PANAH_CACHE_URL       redis://host:6379/1 for a shared Redis cache; empty (default): a table of the database
+  PANAH_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For
+                        names the client (default 127.0.0.1,::1: nginx on the same machine)
 """
 
+import contextlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -82,6 +87,9 @@ INSTALLED_APPS = [
     "panah.privacy",
     "panah.ops",
     "csp",
+    # django-ninja as an app: the API's documentation page is rendered from its shipped Swagger UI files
+    # (collected with the other static files), not from a CDN that the Content-Security-Policy blocks.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +116,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Signs in an API caller by its bearer token, before the scope is opened for that user.
     "panah.api.middleware.ApiTokenMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in user or token caller, and on the API's.
+    "panah.common.middleware.NoStoreMiddleware",
     # Opens the caller's data scope for the whole request; must come after authentication.
     "panah.accounts.middleware.ScopeMiddleware",
     "panah.common.middleware.AuditContextMiddleware",
@@ -212,6 +222,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The cache every process shares (rate limits, the wrong-token wait): Redis when PANAH_CACHE_URL names it,
+# otherwise a table of the database, so the limits hold across gunicorn's workers with no extra service.
+CACHE_URL = os.environ.get("PANAH_CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif not CACHE_URL:
+    # Django culls a database cache past MAX_ENTRIES (300 by default), which would reset live counters.
+    CACHES = {
+        "default": {
+            "BACKEND": "panah.common.cache.DatabaseCache",
+            "LOCATION": "panah_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
+    raise ImproperlyConfigured("PANAH_CACHE_URL must be a redis:// URL, or empty for the database cache.")
+
+# The reverse proxies whose X-Forwarded-For names the client (panah/common/client.py).
+PANAH_TRUSTED_PROXIES = env_list("PANAH_TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in PANAH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"PANAH_TRUSTED_PROXIES: {_proxy!r} is not an address or a network.") from None
+
 # Login throttling: five failures lock the username from that address for 15 minutes.
 # The JSON API (/api/v1/): requests per token or signed-in user, token lifetimes, and how many wrong
 # tokens one address may send before it must wait.
@@ -230,6 +265,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address as the rest of Panah reads it: behind the proxy, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "panah.common.client.client_address"
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -241,7 +278,9 @@ TIME_ZONE = os.environ.get("PANAH_TIME_ZONE", "Asia/Almaty")
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING  # collectstatic is a deployment step, not a test one
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# A command that does not serve runs without it; `panah serve` says what to do if it cannot write there.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -14,3 +14,7 @@ LANGUAGE_CODE = "en"
 # Hundreds of tests sign decision officers in with force_login; tests/accounts/test_second_factor.py
 # turns the requirement on and proves it.
 PANAH_REQUIRE_OTP = False
+# In-process tests count in the process's own memory, so query-count guards count only the work of the
+# page; the shared caches (the database's, Redis) are tested through real servers in
+# tests/ops/test_shared_limits.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

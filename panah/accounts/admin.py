@@ -13,6 +13,7 @@ from panah.accounts.roles import Action
 from panah.accounts.services import set_organisation_regions
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common import dates
 
 
 class MembershipInline(admin.TabularInline):
@@ -104,6 +105,7 @@ class SharingAgreementForm(forms.ModelForm):
     class Meta:
         model = SharingAgreement
         fields = ["provider", "recipient", "regions", "actions", "purpose", "reference", "valid_from", "valid_to"]
+        field_classes = {"valid_from": dates.DateField, "valid_to": dates.DateField}  # one range for every date
 
     def clean_valid_to(self) -> dt.date:
         valid_to = self.cleaned_data.get("valid_to")

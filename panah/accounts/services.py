@@ -28,6 +28,7 @@ from panah.accounts.permissions import is_system_admin, require
 from panah.accounts.roles import Action, Role
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.client import client_address
 from panah.geo.models import Region
 
 # Writing "last seen" on every request would write once per page; once a minute tells enough.
@@ -175,7 +176,7 @@ def reactivate_user(*, by: User, user: User, restore_memberships: bool = True) -
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def _user_agent(request: HttpRequest) -> str:

@@ -9,6 +9,7 @@ pages. Every 4xx answer has one shape: {"detail": "...", "errors": [{"field": ".
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,11 +17,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from panah.accounts.models import Membership
 from panah.api.schemas import ERRORS, ErrorOut, MembershipOut, MeOut
 from panah.audit.services import ReadQuotaExceeded
+from panah.common.client import client_address
 
 
 class TokenAuth(HttpBearer):
@@ -43,30 +45,45 @@ class SessionAuth(APIKeyCookie):
         return user if user.is_authenticated else None
 
 
-class CallerRateThrottle(SimpleRateThrottle):
-    """PANAH_API_RATE requests per token (or per signed-in user), e.g. "600/min"."""
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-    scope = "panah-api"
+
+class CallerRateThrottle(BaseThrottle):
+    """PANAH_API_RATE requests per token (or per signed-in user, or per client address), e.g. "600/min".
+
+    The count lives in the shared cache (settings.CACHES), so every worker process counts together. The
+    window opens with a caller's first request and lasts the rate's period: one counter, added once
+    and incremented atomically (Redis INCR; panah.common.cache for the database), so of N + k requests
+    sent at once by many threads to many workers exactly N pass.
+    """
 
     def __init__(self) -> None:
-        self.rate = None
-        self.num_requests = self.duration = None
+        self.duration = 60
 
     def allow_request(self, request: HttpRequest) -> bool:
         # Read per request so a deployment (or a test) can change the rate without re-importing.
-        self.rate = settings.PANAH_API_RATE
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        number, _slash, period = settings.PANAH_API_RATE.partition("/")
+        limit, self.duration = int(number), PERIODS[period[:1]]  # as django-ninja reads a rate
+        key = f"panah:api:rate:{self.ident(request)}"
+        cache.add(key, 0, self.duration)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window closed between add and incr: this request opens the next
+            cache.set(key, 1, self.duration)
+            count = 1
+        return count <= limit
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def wait(self) -> float | None:
+        return float(self.duration)
+
+    @staticmethod
+    def ident(request: HttpRequest) -> str:
         token = getattr(request, "api_token", None)
         if token is not None:
-            ident = f"token-{token.pk}"
-        elif request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = f"ip-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return f"token-{token.pk}"
+        if request.user.is_authenticated:
+            return f"user-{request.user.pk}"
+        return f"client-{client_address(request)}"
 
 
 api = NinjaAPI(

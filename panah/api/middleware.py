@@ -5,12 +5,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from panah.api import tokens
+from panah.common.client import client_address
 
 API_PREFIX = "/api/"
-
-
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 class ApiTokenMiddleware:
@@ -32,7 +29,7 @@ class ApiTokenMiddleware:
         scheme, _space, secret = header.partition(" ")
         if scheme.lower() != "bearer":
             return self.get_response(request)  # not ours: the API's auth classes answer 401
-        failures_key = f"panah:api:token-failures:{_client(request)}"
+        failures_key = f"panah:api:token-failures:{client_address(request) or 'unknown'}"
         if (cache.get(failures_key) or 0) >= settings.PANAH_API_TOKEN_FAILURES:
             minutes = settings.PANAH_API_TOKEN_FAILURE_MINUTES
             response = JsonResponse(

@@ -4,7 +4,6 @@ registration pages and imports, where the duplicate check runs.
 Every person returned is audited: the detail as a view (as the person page is), each person of a
 list page as a view "listed through the API"."""
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,6 +26,7 @@ from panah.api.schemas import (
     StatusOut,
 )
 from panah.audit.services import record_reads
+from panah.common.dates import RANGE_TEXT, ApiDate, ApiDateTime
 from panah.registry import selectors
 from panah.registry.models import Person, PopulationType, Sex
 from panah.registry.services import view_person
@@ -60,7 +60,9 @@ class PersonFilters(Schema):
     country_of_origin: str | None = Field(
         None, max_length=3, pattern=COUNTRY_CODE, description="ISO 3166-1 alpha-3 code."
     )
-    updated_since: dt.datetime | None = Field(None, description="Only persons changed since then (for synchronising).")
+    updated_since: ApiDateTime | None = Field(
+        None, description=f"Only persons changed since then (for synchronising). {RANGE_TEXT}"
+    )
     after: str | None = Field(
         None, max_length=20, pattern=f"^({REGISTRATION_NUMBER})?$", description="The `next` value of the previous page."
     )
@@ -243,8 +245,10 @@ def status_events(request: HttpRequest, number: str = NUMBER) -> list[dict[str, 
 
 
 class StatusQuery(Schema):
-    as_of: dt.date | None = Field(None, description="The day the status held (default: today).")
-    known_on: dt.date | None = Field(None, description="As recorded by the end of this day (default: now).")
+    as_of: ApiDate | None = Field(None, description=f"The day the status held (default: today). {RANGE_TEXT}")
+    known_on: ApiDate | None = Field(
+        None, description=f"As recorded by the end of this day (default: now). {RANGE_TEXT}"
+    )
 
 
 @router.get(

@@ -6,6 +6,8 @@ from typing import Any
 
 from ninja import Schema
 
+from panah.common.dates import Instant
+
 # Text a person could type: anything but NUL, which no text column can hold (PostgreSQL refuses it).
 TEXT = r"^[^\x00]*$"
 REGION_CODE = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
@@ -145,7 +147,7 @@ class PersonOut(PersonSummaryOut):
 class StatusOut(Schema):
     registration_number: str
     as_of: dt.date
-    known_on: dt.datetime
+    known_on: Instant
     population_type: str  # "" when the person was in no population on that day
     last_event: str | None
 
@@ -154,7 +156,7 @@ class ReleaseSummaryOut(Schema):
     reference: str
     title: str
     as_of: dt.date
-    known_on: dt.datetime
+    known_on: Instant
     published_at: dt.datetime
     content_hash: str
 

@@ -2,7 +2,6 @@
 the caller's statistics cover, small cells protected unless the caller may see exact figures; and the
 published releases, frozen."""
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from ninja import Field, Path, Query, Router, Schema
 from panah.accounts.permissions import may
 from panah.accounts.roles import Action
 from panah.api.schemas import ERRORS, TEXT, ReleaseOut, ReleaseSummaryOut, StatisticsOut
+from panah.common.dates import RANGE_TEXT, ApiDate
 from panah.stats.disclosure import EXACT, PUBLIC
 from panah.stats.models import Release
 from panah.stats.selectors import statistics_regions
@@ -25,10 +25,18 @@ router = Router(tags=["statistics"])
 
 
 class StatisticsQuery(Schema):
-    as_of: dt.date | None = Field(None, description="Stocks on this day (default: today).")
-    known_on: dt.date | None = Field(None, description="As recorded by the end of this day (default: now).")
-    period_start: dt.date | None = Field(None, description="Flows from (default: the twelve months before as_of).")
-    period_end: dt.date | None = None
+    as_of: ApiDate | None = Field(
+        None, description=f"Stocks on this day (default: today); not after today. {RANGE_TEXT}"
+    )
+    known_on: ApiDate | None = Field(
+        None, description=f"As recorded by the end of this day (default: now). {RANGE_TEXT}"
+    )
+    period_start: ApiDate | None = Field(
+        None, description=f"Flows from this day (default: the twelve months before as_of). {RANGE_TEXT}"
+    )
+    period_end: ApiDate | None = Field(
+        None, description=f"Flows until this day, included; not before period_start (422 if it is). {RANGE_TEXT}"
+    )
     policy: Literal["public", "exact"] = Field(
         "public", description="exact: no disclosure control (organisation and system administrators only)."
     )

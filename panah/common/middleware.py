@@ -2,9 +2,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from panah.accounts.permissions import collecting_refusals, flush_refusals
 from panah.audit.services import ReadQuotaExceeded, audit_context
+from panah.common.client import client_address
 
 
 class AuditContextMiddleware:
@@ -17,7 +19,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/v1/") else "web"
-        with audit_context(channel=channel, ip=request.META.get("REMOTE_ADDR")), collecting_refusals() as refusals:
+        with audit_context(channel=channel, ip=client_address(request)), collecting_refusals() as refusals:
             response = self.get_response(request)
             flush_refusals(refusals)
         return response
@@ -48,3 +50,19 @@ class RefuseNulMiddleware:
                 return JsonResponse({"detail": message, "errors": []}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` (Django's never-cache headers) on every answer that may carry personal
+    data: every response to a signed-in user or a token caller, and every API answer. A shared computer's
+    browser, or a proxy, then keeps no copy of a person's record to show the next user. Static files
+    (answered by WhiteNoise before this runs) and anonymous pages keep their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -1,8 +1,10 @@
-"""Sign-in, sign-out and failed sign-in go to the audit log."""
+"""Sign-in, sign-out and failed sign-in go to the audit log; `migrate` creates the cache table."""
 
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from panah.audit.models import AuditEntry
@@ -30,3 +32,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         action=AuditEntry.Action.LOGIN_FAILED,
         summary="failed sign-in",
     )
+
+
+@receiver(post_migrate)
+def _cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    # The database cache's table (settings.CACHES) is not a model: made on every migrate, once, if missing.
+    if getattr(sender, "label", None) == "common":
+        call_command("createcachetable", database=using, verbosity=0)

@@ -59,6 +59,13 @@ MESSAGES: dict[str, Promise] = {
     "too_many_rows": _("The file has more than %(rows)s rows: split it into several files."),
     "unpacks_too_big": _("The workbook unpacks to %(size)s MB, more than a person file can hold: split it."),
     "not_json": _("The file is not readable JSON."),
+    "too_deep": _("The file nests its data more than %(limit)s levels deep: it is not an export of form submissions."),
+    "line_too_long": _("Line %(line)s of the file is longer than %(limit)s characters: it is not a person file."),
+    "cell_too_long": _(
+        "A cell on line %(line)s holds more than %(limit)s characters, more than a spreadsheet cell can."
+    ),
+    "too_wide": _("The sheet has more than %(limit)s columns: it is not a person file."),
+    "too_many_cells": _("Line %(line)s of the file has more than %(limit)s cells: it is not a person file."),
     "not_submissions": _("The file is not an export of form submissions."),
     "no_rows": _("The file has no rows."),
     "no_rows_under_header": _("The file has no rows of persons under the header."),

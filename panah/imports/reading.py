@@ -28,6 +28,13 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # rows unpacks to about 150 MB; a zip bomb to gigabytes), and a file holds at most this many rows.
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_ROWS = 500_000
+# The shape of a row: a cell holds at most what a spreadsheet cell can (Excel's 32,767 characters; a
+# name or an address is a few dozen), a row at most this many cells (a department's widest sheet has
+# about 60 columns), a line of text at most this many characters. A 5 MB field or a line of a million
+# delimiters is a hostile or broken file, refused with the limit named, not an error of the server.
+MAX_CELL_CHARS = 32_767
+MAX_CELLS = 1_000
+MAX_LINE_CHARS = 1_000_000
 
 
 class Unreadable(ValueError):
@@ -96,18 +103,41 @@ def read_table(data: bytes, filename: str = "", sheet: str = "") -> Table:
     text, encoding = decode(data)
     if not text.strip():
         raise Unreadable("empty_file")
+    _check_lines(text)
     delimiter = detect_delimiter(text)
     table = Table(format="csv", encoding=encoding, delimiter=delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         line = 1
         for values in reader:
-            table.rows.append((line, [v.strip() for v in values]))
+            table.rows.append((line, _checked_row(line, [v.strip() for v in values])))
             _check_rows(table)
             line = reader.line_num + 1
     except csv.Error as error:
+        if "field larger than field limit" in str(error):  # the csv module's own limit, above ours
+            raise Unreadable("cell_too_long", line=reader.line_num, limit=f"{MAX_CELL_CHARS:,}") from error
         raise Unreadable("not_csv", line=reader.line_num) from error
     return table
+
+
+def _check_lines(text: str) -> None:
+    """Refuses a line longer than MAX_LINE_CHARS before any parsing reads it whole."""
+    start, number = 0, 1
+    while (end := text.find("\n", start)) != -1 or start < len(text):
+        stop = len(text) if end == -1 else end
+        if stop - start > MAX_LINE_CHARS:
+            raise Unreadable("line_too_long", line=number, limit=f"{MAX_LINE_CHARS:,}")
+        if end == -1:
+            break
+        start, number = end + 1, number + 1
+
+
+def _checked_row(line: Row, values: list[str]) -> list[str]:
+    if len(values) > MAX_CELLS:
+        raise Unreadable("too_many_cells", line=line, limit=f"{MAX_CELLS:,}")
+    if any(len(value) > MAX_CELL_CHARS for value in values):
+        raise Unreadable("cell_too_long", line=line, limit=f"{MAX_CELL_CHARS:,}")
+    return values
 
 
 def is_html(data: bytes) -> bool:
@@ -195,7 +225,7 @@ def read_html(data: bytes) -> Table:
     if not parser.rows:
         raise Unreadable("not_workbook")
     table = Table(format="html", encoding=encoding)
-    table.rows = [(number, cells) for number, cells in enumerate(parser.rows, start=1)]
+    table.rows = [(number, _checked_row(number, cells)) for number, cells in enumerate(parser.rows, start=1)]
     _check_rows(table)
     return table
 
@@ -235,10 +265,20 @@ def _read_workbook(data: bytes, filename: str, sheet: str) -> Table:
         chosen = sheet or _first_with_data(workbook, names)
         table = Table(format=kind, encoding=kind, sheets=names, sheet=chosen)
         # From cell A1, so that row numbers are the sheet's own (a sheet starting lower keeps its numbering).
-        grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        chosen_sheet = workbook.get_sheet_by_name(chosen)
+        # The sheet's extent is known before its cells are read: one cell at XFD500000 would otherwise
+        # make a grid of eight billion.
+        if chosen_sheet.total_height > MAX_ROWS:
+            raise Unreadable("too_many_rows", rows=f"{MAX_ROWS:,}")
+        if chosen_sheet.total_width > MAX_CELLS:
+            raise Unreadable("too_wide", limit=f"{MAX_CELLS:,}")
+        grid = chosen_sheet.to_python(skip_empty_area=False)
         if len(grid) > MAX_ROWS:
             raise Unreadable("too_many_rows", rows=f"{MAX_ROWS:,}")
-        table.rows = [(number, [cell_text(v) for v in values]) for number, values in enumerate(grid, start=1)]
+        table.rows = [
+            (number, _checked_row(number, [cell_text(v) for v in values]))
+            for number, values in enumerate(grid, start=1)
+        ]
         return table
     except Unreadable:
         raise
@@ -333,7 +373,10 @@ def detect_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()][:50]
     best, best_score = ",", 0
     for delimiter in DELIMITERS:
-        counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        try:
+            counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        except csv.Error:  # a field past the csv module's limit: the reading proper names the problem
+            continue
         width, votes = max(counts.items(), key=lambda item: (item[1], item[0]), default=(1, 0))
         score = votes if width > 1 else 0
         if score > best_score:

@@ -37,14 +37,34 @@ from panah.imports.reading import Row, Table, Unreadable
 from panah.imports.xlsform import MEMBERS
 
 REPEAT_TABLE = f"Submissions.{MEMBERS}"  # ODK Central's OData name of the repeat's table
+# An export nests a submission in its list, groups in it, a repeat and its entries: about six levels.
+MAX_DEPTH = 32
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def read_submissions(data: bytes) -> Table:
     """The members of every submission in a KoboToolbox or ODK Central JSON export, as a table."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
+    except RecursionError as error:  # deeper than Python's own limit: [[[[...]]]] 200,000 times
+        raise Unreadable("too_deep", limit=MAX_DEPTH) from error
     except (UnicodeDecodeError, ValueError) as error:
         raise Unreadable("not_json") from error
+    if _deeper_than(document, MAX_DEPTH):  # before any recursive reading of groups (_flat)
+        raise Unreadable("too_deep", limit=MAX_DEPTH)
     submissions, repeat_rows, source = _submissions(document)
     table = Table(format="json", encoding=source)
     table.rows.append((0, list(PERSON_FILE_COLUMNS)))

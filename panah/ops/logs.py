@@ -1,8 +1,9 @@
 """Structured logs without personal data: one JSON object a line, and one line per request.
 
 What a request line holds is fixed here, field by field: time, level, logger, message, request id,
-method, path (never the query string: a search for a name puts the name there), status, duration and
-the user's id. Names, document numbers, query strings and request bodies are never written, and the
+method, path (never the query string: a search for a name puts the name there), status, duration, the
+user's id and the client's address (panah/common/client.py: behind a trusted proxy, the client's, not
+the proxy's). Names, document numbers, query strings and request bodies are never written, and the
 formatter copies no `extra` attribute it does not know (Django's `django.request` logger attaches the
 whole request to its records). An exception is logged as its type and stack of code lines, without
 its message, because a database error's message repeats the values it refused.
@@ -22,9 +23,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
+from panah.common.client import client_address
+
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("panah_request_id", default=None)
 
-REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id", "client")
 # A request id set by the reverse proxy is kept when it looks like one (letters, digits, dashes).
 INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -97,6 +100,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                     "user_id": _user_id(request),
+                    "client": client_address(request),
                 },
             )
             response["X-Request-ID"] = current

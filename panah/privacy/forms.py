@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from panah.accounts.models import Organisation
 from panah.accounts.permissions import DEFAULT_AGREEMENT_ACTIONS, GRANTABLE
 from panah.accounts.roles import Action
+from panah.common import dates
 from panah.geo.models import Region
 from panah.privacy.models import RequestChannel, RequestKind
 
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
 
 class SubjectRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices)
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput, initial=timezone.localdate)
+    received_on = dates.DateField(label=_("Received on"), widget=DateInput, initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Channel"), choices=RequestChannel.choices)
     identity_checked = forms.BooleanField(label=_("Identity checked"), required=False)
     identity_evidence = forms.CharField(
@@ -71,8 +72,8 @@ class AgreementForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     reference = forms.CharField(label=_("Agreement reference"), max_length=100)
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
-    valid_to = forms.DateField(
+    valid_from = dates.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
+    valid_to = dates.DateField(
         label=_("Valid until"), widget=DateInput, help_text=_("Required: sharing is reviewed when it expires.")
     )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from panah.common import dates
 from panah.geo.models import Country, Region
 from panah.registry.models import (
     CitizenshipStatus,
@@ -74,7 +75,7 @@ class ApproximateDateField(forms.CharField):
         return parse_approximate_date(text) if text else None
 
 
-class DayField(forms.DateField):
+class DayField(dates.DateField):
     input_formats = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -33,6 +33,7 @@ from panah.accounts.roles import Action
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common import dates
 from panah.geo.models import Country, Region
 from panah.jobs.models import Job
 from panah.jobs.services import start as start_job
@@ -81,20 +82,20 @@ SEX_LABELS = {
 
 
 class StatisticsForm(forms.Form):
-    as_of = forms.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    known_on = forms.DateField(
+    as_of = dates.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    known_on = dates.DateField(
         label=gettext_lazy("As known on"),
         required=False,
         help_text=gettext_lazy("Leave empty for everything recorded until now."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    period_start = forms.DateField(
+    period_start = dates.DateField(
         label=gettext_lazy("Flows from"),
         required=False,
         help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    period_end = forms.DateField(
+    period_end = dates.DateField(
         label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     policy = forms.ChoiceField(
@@ -343,7 +344,12 @@ def _download(request: HttpRequest, figures: dict[str, Any], *, kind: str, name:
 
 def _download_current(request: HttpRequest, kind: str) -> HttpResponse:
     regions = statistics_regions(request.user)
-    _form, parameters = parameters_from(request, regions)
+    form, parameters = parameters_from(request, regions)
+    if form.is_bound and form.errors:
+        # Never a file of other figures than asked for: the page, with what is wrong with the request.
+        response = dashboard(request)
+        response.status_code = 400
+        return response
     figures = compute(parameters)
     return _download(
         request,
@@ -367,14 +373,14 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
 
 class PublishForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    as_of = forms.DateField(label=gettext_lazy("As of"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_start = forms.DateField(
+    as_of = dates.DateField(label=gettext_lazy("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = dates.DateField(
         label=gettext_lazy("Flows from"),
         required=False,
         help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    period_end = forms.DateField(
+    period_end = dates.DateField(
         label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

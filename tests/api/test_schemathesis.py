@@ -1,5 +1,7 @@
 """Schemathesis fuzzes the API of a live server holding the demo registry, and finds no server error
-and no response that breaks the OpenAPI schema.
+and no response that breaks the OpenAPI schema, for three roles: a regional registrar, a national role
+(UNHCR's protection officer, every region through the agreements) and the statistician, for whom a
+release is published so that the releases list answers with data.
 
 The server is the real thing (gunicorn, production settings) on a database of its own, so nothing it
 writes reaches the test database, and the test does not depend on the order the suite runs in. The
@@ -23,7 +25,28 @@ import pytest
 BIN = Path(sys.executable).parent
 DEMO_PERSONS = "400"
 # What the issue asks: no 5xx, and every answer as the schema says (status, content type, body).
-CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# PANAH_SCHEMATHESIS_CHECKS=all runs every check; today it reports "schema-valid request rejected" (422)
+# for dates outside 1900..2100 (the schema's formatMinimum/formatMaximum, which Schemathesis does not
+# read) and for the operations' own rules (an unknown organisation code, a future as_of).
+CHECKS = os.environ.get(
+    "PANAH_SCHEMATHESIS_CHECKS",
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+)
+ROLES = {"regional registrar": "officer.pavlodar", "national role": "unhcr.protection", "statistician": "statistician"}
+# A release of the demo's seed figures, so the statistician's releases list has one to answer with.
+PUBLISH = """
+import datetime as dt
+from django.utils import timezone
+from panah.accounts.models import User
+from panah.stats.disclosure import PUBLIC
+from panah.stats.services import publish_release
+from panah.stats.tables import Parameters, default_period
+as_of = dt.date(2017, 1, 1)
+start, end = default_period(as_of)
+publish_release(by=User.objects.get(username="statistician"), title="Seed figures",
+                parameters=Parameters(as_of=as_of, known_on=timezone.now(), period_start=start, period_end=end,
+                                      policy=PUBLIC))
+"""
 
 
 def _free_port() -> int:
@@ -57,7 +80,7 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], str]]:
     tmp_path = tmp_path_factory.mktemp("api-fuzz")
     database = _database(tmp_path)
     env = {
@@ -74,7 +97,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     _run([*panah, "migrate", "--no-input", "-v0"], env)
     _run([*panah, "collectstatic", "--no-input", "-v0"], env)  # as a deployment does
     _run([*panah, "demo", "--persons", DEMO_PERSONS], env)
-    token = _run([*panah, "api_token", "admin", "--name", "schemathesis", "--days", "1"], env).strip()
+    _run([*panah, "shell", "-c", PUBLISH], env)
+    tokens = {
+        role: _run([*panah, "api_token", username, "--name", "schemathesis", "--days", "1"], env).strip()
+        for role, username in ROLES.items()
+    }
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603
@@ -98,7 +125,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
                 time.sleep(0.5)
         else:
             pytest.fail(f"the server did not start:\n{(tmp_path / 'server.log').read_text()}")
-        yield url, token, str(tmp_path / "server.log")
+        yield url, tokens, str(tmp_path / "server.log")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -108,8 +135,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
                 connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(database).path.lstrip("/")}" WITH (FORCE)')
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(demo_server, tmp_path):
-    url, token, server_log = demo_server
+@pytest.mark.parametrize("role", list(ROLES))
+def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(demo_server, tmp_path, role):
+    url, tokens, server_log = demo_server
+    token = tokens[role]
     command = [
         str(shutil.which("schemathesis", path=str(BIN)) or BIN / "schemathesis"),
         "run",

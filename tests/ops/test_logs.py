@@ -84,6 +84,7 @@ def test_a_not_found_warning_carries_neither_query_string_nor_request(client, ca
             "status",
             "duration_ms",
             "user_id",
+            "client",
             "exception",
             "stack",
         }

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from panah.imports.reading import MAX_ROWS, Unreadable, read_table
+from panah.imports.reading import MAX_CELLS, MAX_ROWS, Unreadable, read_table
 from panah.imports.services import import_file
 from panah.imports.validate import Report
 from tests.imports.files import snapshot
@@ -106,4 +106,77 @@ def test_hostile_files_through_the_import_leave_the_database_unchanged(cast, dat
     assert run.state == "refused"
     messages = [i.message for i in Report.from_dict(run.report).issues]
     assert any("XLSX" in m or "unpacks" in m for m in messages), messages
+    assert snapshot() == before
+
+
+# Hostile structure: each refused with a message that names the limit, never a server error.
+def _wide_workbook() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.cell(row=1, column=1, value="family_name")
+    book.active.cell(row=1, column=MAX_CELLS + 5, value="x")  # one cell far to the right
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HOSTILE_STRUCTURE = {
+    "JSON nested 200,000 deep": (b"[" * 200_000 + b"]" * 200_000, "persons.json", "more than 32 levels deep"),
+    "JSON nested 40 deep in a submission": (
+        b'{"results": [' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"]}",
+        "persons.json",
+        "more than 32 levels deep",
+    ),
+    "CSV with a 5 MB field": (
+        b'family_name,given_name\n"' + b"A" * 5 * 2**20 + b'",B\n',
+        "persons.csv",
+        "longer than 1,000,000 characters",
+    ),
+    "CSV with a 5 MB field over many lines": (
+        b'family_name,given_name\n"' + (b"A" * 1000 + b"\n") * 5000 + b'",B\n',
+        "persons.csv",
+        "more than 32,767 characters",
+    ),
+    "CSV with a 40,000-character cell": (
+        b"family_name,given_name\n" + b"A" * 40_000 + b",B\n",
+        "persons.csv",
+        "more than 32,767 characters",
+    ),
+    "CSV line of 2 million characters": (
+        b"family_name;given_name\n" + b"A;" * 1_000_000 + b"\n",
+        "persons.csv",
+        "longer than 1,000,000 characters",
+    ),
+    "CSV row of 5,000 cells": (
+        b"family_name,given_name\n" + b"A," * 5_000 + b"\n",
+        "persons.csv",
+        "more than 1,000 cells",
+    ),
+    "XLSX 1,005 columns wide": (_wide_workbook(), "persons.xlsx", "more than 1,000 columns"),
+}
+
+
+@pytest.mark.parametrize(("data", "name", "limit"), HOSTILE_STRUCTURE.values(), ids=HOSTILE_STRUCTURE.keys())
+def test_hostile_structure_is_refused_naming_the_limit(data, name, limit):
+    with pytest.raises(Unreadable, match=limit):
+        read_table(data, name)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "JSON nested 200,000 deep",
+        "CSV with a 5 MB field",
+        "CSV with a 5 MB field over many lines",
+        "CSV row of 5,000 cells",
+    ],
+)
+def test_hostile_structure_through_the_import_is_refused_not_failed(cast, case):
+    data, name, limit = HOSTILE_STRUCTURE[case]
+    before = snapshot()
+    run = import_file(by=cast.officer_a, organisation=cast.state, data=data, file_name=name)
+
+    assert run.state == "refused"
+    assert any(limit in issue.message for issue in Report.from_dict(run.report).issues)
     assert snapshot() == before

@@ -4,7 +4,10 @@ import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -17,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.make_ready()
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
             # Work the previous server left running when it stopped will never finish: say so.
@@ -61,3 +65,17 @@ class Command(BaseCommand):
         failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
         if failed:
             sys.exit(1)
+
+    def make_ready(self) -> None:
+        """What every worker needs before the first request: the shared cache's table and, in production
+        (hashed file names from a manifest), the collected static files, or no page can be rendered."""
+        call_command("createcachetable", verbosity=0)
+        if settings.DEBUG or settings.WHITENOISE_USE_FINDERS:
+            return  # served from the apps' folders as they are
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except OSError as error:
+            raise CommandError(
+                _("The static files cannot be written to %(root)s (%(error)s): run `panah collectstatic` as its owner.")
+                % {"root": settings.STATIC_ROOT, "error": error.strerror or error}
+            ) from error
