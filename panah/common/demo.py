@@ -47,7 +47,6 @@ K = EventKind
 DEFAULT_PERSONS = 12_000
 DEFAULT_SEED = 2017
 DEMO_PASSWORD = "panah-demo-2017"  # noqa: S105  (the published password of the demo logins)
-DEMO_URL = "http://127.0.0.1:8000/"
 REFERENCE_DAY = dt.date(2017, 1, 1)
 PUBLISHED_ON = dt.date(2017, 1, 15)
 SDP_START = dt.date(2020, 9, 1)  # statelessness determination procedure (MVD Order No. 607)

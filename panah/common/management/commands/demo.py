@@ -101,4 +101,4 @@ class Command(BaseCommand):
                 "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3]
             )
         self.stdout.write("")
-        self.stdout.write(f"Start the server with `panah serve` and open {demo.DEMO_URL}")
+        self.stdout.write("Start the server with `panah serve`: it prints the address to open, on the port it was given.")
