@@ -6,6 +6,7 @@ merge with `get_pair_for_user` / `get_merge_for_user`, which raise the same 404 
 and "not yours".
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -14,7 +15,8 @@ from panah.accounts.models import User
 from panah.accounts.permissions import Target, found_in_scope
 from panah.accounts.roles import Action
 from panah.accounts.scope import scope_for, use_scope
-from panah.matching.models import CandidatePair, Merge, PairState
+from panah.matching.comparisons import TF_COLUMNS, Features, NameFrequencies
+from panah.matching.models import CandidatePair, Merge, NameFrequency, PairState
 from panah.registry.models import Address, Document, HouseholdMember, Person, PersonName
 from panah.status.models import StatusEvent
 
@@ -113,3 +115,22 @@ def side_by_side(pair: CandidatePair) -> tuple[Side, Side]:
 def default_survivor(pair: CandidatePair) -> Person:
     """The older registration survives by default: its number is the one most papers quote."""
     return min((pair.left, pair.right), key=lambda p: (p.created_at, p.pk))
+
+
+def name_frequencies(records: Iterable[Features]) -> NameFrequencies:
+    """How common the names of `records` (`normalise.prepare` features) are in the registry, as the
+    last registry-wide batch run counted them (`NameFrequency`): one indexed query. Empty before the
+    first run (no adjustment)."""
+    wanted = Q(value="")
+    for column in TF_COLUMNS:
+        values = {record.get(column) for record in records} - {None, ""}
+        if values:
+            wanted |= Q(column=column, value__in=sorted(values))
+    counts: dict[str, dict[str, int]] = {column: {} for column in TF_COLUMNS}
+    totals: dict[str, int] = {}
+    for column, value, count in NameFrequency.objects.filter(wanted).values_list("column", "value", "count"):
+        if value:
+            counts.setdefault(column, {})[value] = count
+        else:
+            totals[column] = count
+    return NameFrequencies(counts, totals)
