@@ -9,7 +9,8 @@ and "not yours".
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Abs
 
 from panah.accounts.models import User
 from panah.accounts.permissions import Target, found_in_scope
@@ -24,7 +25,8 @@ from panah.status.models import StatusEvent
 def pairs_for_user(
     user: User, *, state: str | None = PairState.OPEN, source: str | None = None
 ) -> QuerySet[CandidatePair]:
-    """The pairs `user` may review: both records inside the user's view scope. Highest score first.
+    """The pairs `user` may review: both records inside the user's view scope. The most uncertain
+    first (a score nearest one half: where a reviewer's judgement adds most), then the higher score.
 
     `state` None means every state. Open and unsure pairs with a record merged into another are left
     out (the survivor stands for it); decided pairs stay visible, with their merge.
@@ -41,7 +43,7 @@ def pairs_for_user(
     stale = Q(state__in=[PairState.OPEN, PairState.UNSURE]) & (
         Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False)
     )
-    return pairs.exclude(stale).order_by("-score", "id")
+    return pairs.exclude(stale).order_by(Abs(F("score") - 0.5).asc(), "-score", "id")
 
 
 def get_pair_for_user(user: User, pk: int) -> CandidatePair:
