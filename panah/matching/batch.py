@@ -335,7 +335,7 @@ def find_duplicates(
 MAX_GROUP = 6
 # Only links this probable join groups: a chain is as weak as its weakest link, and a link just over
 # the threshold between two records of common names is as likely as not a pair of namesakes.
-STRONG_LINK = float(os.environ.get("PANAH_STRONG_LINK", "0.99"))
+STRONG_LINK = 0.95
 
 
 def _crowded(columns: Columns) -> frozenset[str]:

@@ -248,11 +248,8 @@ def test_m_is_learnt_again_on_a_file_large_enough_and_u_is_kept():
     table = batch._register(db_api, batch.features_of(rows), "duckdb")
     adapted = model.with_m(batch.estimate_m(db_api, table, model))
 
-    # Whole dates replaced: two full dates that differ, or other years.
-    def replaced(model: Model) -> float:
-        return model.m_u("birth", "conflict")[0] + model.m_u("birth", "else")[0]
-
-    assert replaced(adapted) > 2 * replaced(model)
+    # Whole dates replaced: two full dates that differ.
+    assert adapted.m_u("birth", "conflict")[0] > 1.5 * model.m_u("birth", "conflict")[0]
     assert adapted.m_u("given", "else")[0] > 2 * model.m_u("given", "else")[0]
     assert adapted.prior == model.prior
     for comparison, levels in model.parameters.items():
