@@ -58,8 +58,13 @@ BLOCKING_RULES = (
     # A typo in one name: the other name, the father's name and the birth year.
     "l.given_skel = r.given_skel AND l.patronymic_skel = r.patronymic_skel AND l.birth_year = r.birth_year",
     "l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel AND l.birth_year = r.birth_year",
-    # Another birth year: all three names.
-    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel",
+    # Another birth year: all three names and the day and month (a digit of the year mistyped), or the
+    # given and family names at the same address. All three names alone would compare every two of
+    # the thousands of men named Mohammad Ahmadi, son of Ahmad, born in any year: at a million
+    # records, over a hundred million pairs.
+    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.address_key = r.address_key",
     # The same document.
     "l.document_number = r.document_number",
     # Two digits of a document number swapped.
