@@ -4,6 +4,8 @@
     .venv/bin/python bench/matching.py                      # cross-script set (20,000) and FEBRL 3
     .venv/bin/python bench/matching.py --persons 1000000    # and the batch at a million persons
     .venv/bin/python bench/matching.py --train              # re-train panah/matching/model.json first
+    .venv/bin/python bench/matching.py --scale              # the curve at 50,000, 250,000 and 1,000,000
+    .venv/bin/python bench/matching.py --scale --sizes 250000 --threads 1
 
 For each data set both are run on the same person-file rows and scored pairwise (precision, recall,
 F1 against the known truth), with their wall-clock time:
@@ -25,7 +27,12 @@ Data sets:
       suburb -> locality; impossible dates cut to the month or year);
   (c) with --persons N: N synthetic persons' records from the same generator written to a CSV, then
       `panah dedup` run on it in a child process: its wall-clock time and peak RSS (ru_maxrss of the
-      child), and the pairwise F1 it reached.
+      child), and the pairwise F1 it reached;
+  (d) with --scale: the curve by size (--sizes) on sets of `panah.matching.scale` (names as
+      concentrated as the caseload's, namesakes of the same birth year, a son named after his
+      father, twins; --scale-seed, 7 by default): size, precision, recall, F1, wall-clock time and
+      peak RSS of `panah dedup` and, up to --plain-max records (it does not fit in memory beyond),
+      of plain Splink, each in a child process of its own. DuckDB runs on --threads threads.
 """
 
 from __future__ import annotations
@@ -184,6 +191,63 @@ def at_scale(persons: int, seed: int) -> None:
     )
 
 
+def _child(command: list[str], threads: int) -> tuple[float, float]:
+    """Run a child process; its wall-clock seconds and peak RSS in GiB (its own, not the others')."""
+    started = time.perf_counter()
+    env = {**os.environ, "PANAH_DUCKDB_THREADS": str(threads)}
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024**2  # KiB -> GiB
+
+
+def _pairs_csv(path: Path) -> set[tuple[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return {(row["left_id"], row["right_id"]) for row in csv.DictReader(handle)}
+
+
+def scale_curve(sizes: list[int], seed: int, threads: int, plain_max: int) -> None:
+    from panah.matching import scale
+
+    workdir = Path(tempfile.mkdtemp(prefix="panah-matching-scale-"))
+    print(f"\n(d) scale sets (panah.matching.scale, seed {seed}); DuckDB threads {threads}; in {workdir}")
+    print(f"  {'records':>9} {'engine':12} {'precision':>9} {'recall':>9} {'F1':>9} {'pairs':>9} {'true':>9} "
+          f"{'time':>8} {'peak RSS':>9}")  # fmt: skip
+    sys.stdout.flush()
+    for size in sizes:
+        rows, truth = split_truth(scale.generate(size, seed=seed))
+        path = workdir / f"scale-{size}.csv"
+        write_csv(rows, path)
+        del rows
+        runs = [("Panah", [sys.executable, "-m", "panah.cli", "dedup", str(path), "--output"])]
+        if size <= plain_max:
+            runs.append(("plain Splink", [sys.executable, __file__, "--plain-file", str(path), "--output"]))
+        for label, command in runs:
+            output = workdir / f"pairs-{label.split()[0].lower()}-{size}.csv"
+            seconds, peak = _child([*command, str(output)], threads)
+            scores = pairwise_scores(_pairs_csv(output), truth)
+            print(
+                f"  {size:9,} {label:12} {scores['precision']:9.4f} {scores['recall']:9.4f} {scores['f1']:9.4f} "
+                f"{scores['found']:9,} {scores['true']:9,} {seconds:7.0f}s {peak:8.2f}G"
+            )
+            sys.stdout.flush()
+        if size > plain_max:
+            print(f"  {size:9,} {'plain Splink':12} not run (beyond --plain-max {plain_max:,}: does not fit in memory)")
+
+
+def plain_file(path: Path, output: Path) -> None:
+    """plain_splink() on a person file, its pairs written as left_id,right_id (a child of scale_curve)."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    pairs = plain_splink(rows)
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["left_id", "right_id"])
+        writer.writerows(sorted(pairs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=20_000, help="cross-script set size (default 20,000)")
@@ -195,7 +259,21 @@ def main() -> None:
         action="store_true",
         help=f"first re-train the shipped model on {TRAINING_RECORDS:,} records of seed {TRAINING_SEED} (with Splink)",
     )
+    parser.add_argument("--scale", action="store_true", help="the curve by size on panah.matching.scale sets")
+    parser.add_argument(
+        "--sizes", default="50000,250000,1000000", help="record counts for --scale (default 50000,250000,1000000)"
+    )
+    parser.add_argument("--scale-seed", type=int, default=7, help="seed of the --scale sets (default 7)")
+    parser.add_argument("--threads", type=int, default=1, help="DuckDB threads for --scale (default 1)")
+    parser.add_argument(
+        "--plain-max", type=int, default=50_000, help="largest --scale set plain Splink runs on (default 50,000)"
+    )
+    parser.add_argument("--plain-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain_file:
+        plain_file(args.plain_file, args.output)
+        return
     if args.train:
         started = time.perf_counter()
         rows, _ = split_truth(generate(TRAINING_RECORDS, seed=TRAINING_SEED))
@@ -210,6 +288,9 @@ def main() -> None:
         compare("(b) FEBRL 3", rows, truth)
     if args.persons:
         at_scale(args.persons, args.seed)
+    if args.scale:
+        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+        scale_curve(sizes, args.scale_seed, args.threads, args.plain_max)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ from django.utils.translation import ngettext
 from panah.matching.comparisons import (
     BY_KEY,
     COLUMNS,
+    TF_FROM_RECORDS,
     Model,
+    NameFrequencies,
     default_model,
     levels_of,
     probability,
@@ -56,8 +58,13 @@ BLOCKING_RULES = (
     # A typo in one name: the other name, the father's name and the birth year.
     "l.given_skel = r.given_skel AND l.patronymic_skel = r.patronymic_skel AND l.birth_year = r.birth_year",
     "l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel AND l.birth_year = r.birth_year",
-    # Another birth year: all three names.
-    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel",
+    # Another birth year: all three names and the day and month (a digit of the year mistyped), or the
+    # given and family names at the same address. All three names alone would compare every two of
+    # the thousands of men named Mohammad Ahmadi, son of Ahmad, born in any year: at a million
+    # records, over a hundred million pairs.
+    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.patronymic_skel = r.patronymic_skel"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.given_skel = r.given_skel AND l.family_skel = r.family_skel AND l.address_key = r.address_key",
     # The same document.
     "l.document_number = r.document_number",
     # Two digits of a document number swapped.
@@ -145,14 +152,16 @@ def _arrow_table(columns: Columns):
     return pa.table(columns, schema=schema)
 
 
-def settings(model: Model | None, blocking_rules: Iterable[str] = BLOCKING_RULES) -> dict[str, Any]:
-    """Splink settings: Panah's comparisons with the model's parameters."""
+def settings(model: Model | None, blocking_rules: Iterable[str] = BLOCKING_RULES, *,
+             term_frequencies: bool = True) -> dict[str, Any]:  # fmt: skip
+    """Splink settings: Panah's comparisons with the model's parameters (and the names' term
+    frequencies on the file, with `term_frequencies`)."""
     model = model or default_model()
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "person_id",
         "probability_two_random_records_match": model.prior,
-        "comparisons": model.splink_comparisons(),
+        "comparisons": model.splink_comparisons(term_frequencies),
         "blocking_rules_to_generate_predictions": list(blocking_rules),
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": False,
@@ -165,7 +174,8 @@ def duckdb_api(memory_limit: str | None = None, threads: int | None = None):
     from splink import DuckDBAPI
 
     connection = duckdb.connect()
-    connection.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+    threads = threads or int(os.environ.get("PANAH_DUCKDB_THREADS") or 0) or os.cpu_count() or 1
+    connection.execute(f"SET threads = {threads}")
     connection.execute(f"SET memory_limit = '{memory_limit or os.environ.get('PANAH_DUCKDB_MEMORY', '4GB')}'")
     connection.execute("SET preserve_insertion_order = false")
     return DuckDBAPI(connection=connection)
@@ -226,11 +236,12 @@ def _sides(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return left, right
 
 
-def _linker(db_api, table, model: Model | None, blocking_rules: Iterable[str] | None = None):
+def _linker(db_api, table, model: Model | None, blocking_rules: Iterable[str] | None = None, *,
+            term_frequencies: bool = True):  # fmt: skip
     from splink import Linker
 
     rules = BLOCKING_RULES if blocking_rules is None else blocking_rules
-    return Linker(table, settings(model, rules), log_level=logging.WARNING)
+    return Linker(table, settings(model, rules, term_frequencies=term_frequencies), log_level=logging.WARNING)
 
 
 def _rows(frame, backend: Backend, chunk: int = 50_000) -> Iterator[dict[str, Any]]:
@@ -257,10 +268,12 @@ def find_duplicates(
     model: Model | None = None,
     db_api=None,
     implied: bool = True,
+    on_frequencies: Callable[[NameFrequencies], None] | None = None,
 ) -> list[Pair]:
     """Pairs of records judged to be one person (match probability >= threshold and not
     `comparisons.vetoed`), left_id < right_id, best first, with the pairs they imply (`implied_pairs`)
-    unless `implied` is false. The model's prior is scaled to the size of the file
+    unless `implied` is false; `on_frequencies` is handed the names' frequencies on the file (the
+    registry run keeps them for the online check). The model's prior is scaled to the size of the file
     (`Model.for_population`). Raises InputError for a missing or repeated person_id or a bad birth_date."""
     model = model or default_model()
     started = time.monotonic()
@@ -276,15 +289,19 @@ def find_duplicates(
     if count < 2:
         return []
     model = model.for_population(count)
+    if on_frequencies is not None:
+        on_frequencies(NameFrequencies.of_columns(columns))
     if db_api is None:
         db_api = spark_api() if backend == "spark" else duckdb_api()
     table = _register(db_api, columns, backend)
     crowded = _crowded(columns) if implied else frozenset()
     del columns
+    # A name's frequency on the file scales what agreeing on it proves (`comparisons.NameFrequencies`).
+    term_frequencies = count >= TF_FROM_RECORDS
     if count >= M_FROM_FILE_RECORDS:
-        model = model.with_m(estimate_m(db_api, table, model))
+        model = model.with_m(estimate_m(db_api, table, model, term_frequencies=term_frequencies))
         report("estimated on the file how its records differ", 0.4)
-    linker = _linker(db_api, table, model)
+    linker = _linker(db_api, table, model, term_frequencies=term_frequencies)
     if threshold <= 0:
         weight_threshold = None
     elif threshold >= 1:
@@ -321,6 +338,9 @@ def find_duplicates(
 # One person's records in one group at most: the offices that may register someone (a department or
 # two, UNHCR, a partner or two) rarely write more. A bigger group is a chain of look-alikes.
 MAX_GROUP = 6
+# Only links this probable join groups: a chain is as weak as its weakest link, and a link just over
+# the threshold between two records of common names is as likely as not a pair of namesakes.
+STRONG_LINK = 0.95
 
 
 def _crowded(columns: Columns) -> frozenset[str]:
@@ -337,26 +357,32 @@ def implied_pairs(
     """The pairs that the judged pairs imply: if A is B and B is C, A is C, though A and C may share
     little (each of B's records kept another part of the truth). Groups are joined from the best
     pair down (`pairs` sorted by score), so an implied pair's score is that of the weakest link
-    between them; two groups are not joined beyond MAX_GROUP records, nor through a link between
-    `crowded` records (among namesakes); a pair that a veto refuses (`comparisons.vetoed`: twins, a
-    father and a son) is not implied."""
+    between them; two groups are joined only through a STRONG_LINK, not beyond MAX_GROUP records,
+    nor through a link between `crowded` records (among namesakes), nor when any record of one and
+    any of the other are vetoed as a pair (`comparisons.vetoed`: twins, a father and a son, two
+    documents of the same kind, two different full birth dates): a group is one person."""
     group: dict[str, list[str]] = {}
     judged = {(p.left_id, p.right_id) for p in pairs}
     for link in pairs:
-        if link.left_id in crowded and link.right_id in crowded:
+        if link.score < STRONG_LINK or (link.left_id in crowded and link.right_id in crowded):
             continue
         first = group.setdefault(link.left_id, [link.left_id])
         second = group.setdefault(link.right_id, [link.right_id])
         if first is second or len(first) + len(second) > MAX_GROUP:
+            continue
+        across = {}
+        for a in first:
+            for b in second:
+                left, right = min(a, b), max(a, b)
+                across[left, right] = levels_of(features[left], features[right])
+        if any(vetoed(levels, model) for levels in across.values()):
             continue
         for a in first:
             for b in second:
                 left, right = min(a, b), max(a, b)
                 if (left, right) in judged:
                     continue
-                levels = levels_of(features[left], features[right])
-                if vetoed(levels, model):
-                    continue
+                levels = across[left, right]
                 through = list(dict.fromkeys(x for x in (a, link.left_id, link.right_id, b) if x not in (left, right)))
                 linked = ngettext(
                     "the same person through record %(records)s",
@@ -377,7 +403,10 @@ def predict_weights(features: list[dict[str, Any]], model: Model | None = None, 
     model = model or default_model()
     if db_api is None:
         db_api = spark_api() if backend == "spark" else duckdb_api()
-    linker = _linker(db_api, _register(db_api, columns_from_features(features), backend), model)
+    term_frequencies = len(features) >= TF_FROM_RECORDS
+    linker = _linker(
+        db_api, _register(db_api, columns_from_features(features), backend), model, term_frequencies=term_frequencies
+    )
     frame = linker.inference.predict(warning_mode="never")
     gammas = {c.key: c.gammas for c in BY_KEY.values()}
     result = {}
@@ -391,12 +420,12 @@ def predict_weights(features: list[dict[str, Any]], model: Model | None = None, 
 M_FROM_FILE_RECORDS = 2_000
 
 
-def estimate_m(db_api, table, model: Model) -> dict[str, dict[str, float]]:
+def estimate_m(db_api, table, model: Model, *, term_frequencies: bool = True) -> dict[str, dict[str, float]]:
     """m of every level re-estimated on this file by expectation maximisation (Splink), starting from
     the model's: how often one person's records differ (a new document, another birth date, a
     misspelt address) depends on who wrote the file, while u, how often different persons agree by
     chance, is kept from the model (measured on a file it would count the file's own duplicates)."""
-    linker = _linker(db_api, table, model)
+    linker = _linker(db_api, table, model, term_frequencies=term_frequencies)
     for rule in TRAINING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     measured: dict[str, dict[str, float]] = {}

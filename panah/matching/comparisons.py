@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -86,6 +87,9 @@ class Level:
     test: Callable[[Features, Features], bool]
     phrase: Any  # a lazy string with {left} and {right}
     is_null: bool = False
+    # A feature column whose value's frequency scales this level's evidence (Splink's term-frequency
+    # adjustment): agreeing on a name half the caseload holds proves less than on a rare one.
+    tf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,8 @@ def _name(key: str, label: Any, code: str, skel: str, original: str, swap_skel: 
     sl, sr = f"{skel}_l", f"{skel}_r"
     levels = [
         _null(code),
-        Level("exact", f"{cl} = {cr}", lambda a, b: _eq(c(a), c(b)), _("{left} = {right}")),
-        Level("skeleton", f"{sl} = {sr}", lambda a, b: _eq(s(a), s(b)), _("{left} ≈ {right}, sounds alike")),
+        Level("exact", f"{cl} = {cr}", lambda a, b: _eq(c(a), c(b)), _("{left} = {right}"), tf=skel),
+        Level("skeleton", f"{sl} = {sr}", lambda a, b: _eq(s(a), s(b)), _("{left} ≈ {right}, sounds alike"), tf=skel),
     ]
     crossed: list[Level] = []
     if swap_skel and key == "given":
@@ -258,6 +262,11 @@ def _birth() -> Comparison:
         ya, yb = get(a)[0], get(b)[0]
         return ya is not None and yb is not None and abs(ya - yb) <= 1
 
+    def conflict(a: Features, b: Features) -> bool:
+        # Reached only by two dates that differ in the year and in the day or month.
+        (_ya, ma, da), (_yb, mb, db) = get(a), get(b)
+        return da is not None and db is not None and not jan1(ma, da) and not jan1(mb, db)
+
     def generation(a: Features, b: Features) -> bool:
         ya, yb = get(a)[0], get(b)[0]
         return ya is not None and yb is not None and abs(ya - yb) >= GENERATION_YEARS and not _one_digit_apart(ya, yb)
@@ -280,18 +289,25 @@ def _birth() -> Comparison:
         Level("year", same_year, year, _("same year, different day ({left} / {right})")),
         Level("day_month", f"{m}_l = {m}_r AND {d}_l = {d}_r AND {not_jan1_l}", day_month,
               _("same day and month, different year ({left} / {right})")),
-        Level("near", f"abs({y}_l - {y}_r) <= 1", near, _("born a year apart ({left} / {right})")),
         Level("generation",
               f"abs({y}_l - {y}_r) >= {GENERATION_YEARS}"
               f" AND levenshtein(CAST({y}_l AS STRING), CAST({y}_r AS STRING)) > 1",
               generation, _("born a generation apart ({left} / {right})")),
+        Level("conflict",
+              f"{d}_l IS NOT NULL AND {d}_r IS NOT NULL AND {not_jan1_l} AND NOT ({m}_r = 1 AND {d}_r = 1)",
+              conflict, _("two different full dates ({left} / {right})")),
+        Level("near", f"abs({y}_l - {y}_r) <= 1", near, _("born a year apart ({left} / {right})")),
         _else(_("different ({left} / {right})")),
     )  # fmt: skip
     return Comparison("birth", _("birth date"), levels, original="birth_date")
 
 
+# A document number this long is a full number (not the last digits, not a placeholder).
+FULL_DOCUMENT = 6
+
+
 def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: Any = None,
-           transposed: Any = None) -> Comparison:  # fmt: skip
+           transposed: Any = None, conflict: Any = None) -> Comparison:  # fmt: skip
     """Equal, or (with `close`) one character apart, or (with `transposed`) the same characters in
     another order (the `{column}_sorted` feature: digits swapped while typing), or different."""
     get = _side(column)[0]
@@ -313,6 +329,19 @@ def _exact(key: str, label: Any, column: str, same: Any, different: Any, close: 
                 f"{column}_sorted_l = {column}_sorted_r",
                 lambda a, b: _eq(anagram(a), anagram(b)),
                 transposed,
+            )
+        )
+    if conflict is not None:
+        # Two full numbers of the same kind of document, more than a slip apart: one office does not
+        # issue one person two refugee certificates, so this is most often two persons.
+        kind = _side(f"{column.removesuffix('_number')}_type")[0]
+        levels.append(
+            Level(
+                "conflict",
+                f"{column.removesuffix('_number')}_type_l = {column.removesuffix('_number')}_type_r"
+                f" AND length({column}_l) >= {FULL_DOCUMENT} AND length({column}_r) >= {FULL_DOCUMENT}",
+                lambda a, b: _eq(kind(a), kind(b)) and len(get(a)) >= FULL_DOCUMENT and len(get(b)) >= FULL_DOCUMENT,
+                conflict,
             )
         )
     levels.append(_else(different))
@@ -404,6 +433,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         _("different numbers"),
         close=_("{left} / {right}, one character apart"),
         transposed=_("{left} / {right}, the same digits in another order"),
+        conflict=_("{left} / {right}: two documents of the same kind"),
     ),
     _exact("origin", _("country of origin"), "origin", _("same ({left})"), _("different ({left} / {right})")),
     _exact("region", _("region"), "region", _("same ({left})"), _("different ({left} / {right}), moved?")),
@@ -414,7 +444,7 @@ BY_KEY = {comparison.key: comparison for comparison in COMPARISONS}
 # Every feature column the comparisons read (the columns batch.py hands Splink).
 COLUMNS = (
     "given", "given_skel", "family", "family_skel", "patronymic_key", "patronymic_skel",
-    "birth_year", "birth_month", "birth_day", "sex", "document_number", "origin", "region",
+    "birth_year", "birth_month", "birth_day", "sex", "document_number", "document_type", "origin", "region",
     "document_number_sorted", "address_key", "address_street", "address_number", "locality_key",
 )  # fmt: skip
 
@@ -499,8 +529,9 @@ class Model:
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 
-    def splink_comparisons(self) -> list[dict[str, Any]]:
-        """The comparisons as a Splink settings list, with this model's m and u."""
+    def splink_comparisons(self, term_frequencies: bool = True) -> list[dict[str, Any]]:
+        """The comparisons as a Splink settings list, with this model's m and u, and (with
+        `term_frequencies`) the term-frequency adjustment of the levels that have one."""
         comparisons = []
         for comparison in COMPARISONS:
             levels = []
@@ -510,6 +541,9 @@ class Model:
                     entry["is_null_level"] = True
                 else:
                     entry["m_probability"], entry["u_probability"] = self.m_u(comparison.key, level.key)
+                if level.tf and term_frequencies:
+                    entry["tf_adjustment_column"] = level.tf
+                    entry["tf_adjustment_weight"] = 1.0
                 levels.append(entry)
             comparisons.append({"output_column_name": comparison.key, "comparison_levels": levels})
         return comparisons
@@ -619,8 +653,68 @@ def levels_of(left: Features, right: Features) -> dict[str, str]:
     return {comparison.key: comparison.level_of(left, right).key for comparison in COMPARISONS}
 
 
-def score_pair(left: Features, right: Features, model: Model | None = None) -> Score:
-    """Match probability, match weight and the evidence in words for two `prepare()` feature dicts."""
+# Frequencies are read from a file or registry of this many records or more: in a smaller one, a name
+# that three records of four hold is not common, and the counts say nothing.
+TF_FROM_RECORDS = 2_000
+# How common a value is: (feature column, value) -> its share of the records that have the column.
+Frequencies = Callable[[str, Any], float | None]
+# The columns whose values' frequencies scale the evidence (the names, by skeleton: script-independent).
+TF_COLUMNS = tuple(sorted({level.tf for c in COMPARISONS for level in c.levels if level.tf}))
+
+
+@dataclass(frozen=True)
+class NameFrequencies:
+    """How many records hold each value of the TF_COLUMNS, of how many that have the column: the
+    term frequencies Splink computes on a file (`batch.find_duplicates`), or those the registry
+    keeps (`matching.models.NameFrequency`) for the online check."""
+
+    counts: Mapping[str, Mapping[str, int]]
+    totals: Mapping[str, int]
+
+    @classmethod
+    def of(cls, records: Iterable[Features]) -> NameFrequencies:
+        counts: dict[str, Counter[str]] = {column: Counter() for column in TF_COLUMNS}
+        for record in records:
+            for column in TF_COLUMNS:
+                value = _value(record, column)
+                if value is not None:
+                    counts[column][value] += 1
+        return cls(counts, {column: counts[column].total() for column in TF_COLUMNS})
+
+    @classmethod
+    def of_columns(cls, columns: Mapping[str, Iterable[Any]]) -> NameFrequencies:
+        """The same, from the columns of a file (`batch.features_of`)."""
+        counts = {column: Counter(v for v in columns[column] if v not in (None, "")) for column in TF_COLUMNS}
+        return cls(counts, {column: counts[column].total() for column in TF_COLUMNS})
+
+    def __call__(self, column: str, value: Any) -> float | None:
+        total = self.totals.get(column, 0)
+        if total < TF_FROM_RECORDS:
+            return None
+        count = self.counts.get(column, {}).get(value, 0) if value is not None else 0
+        return count / total if total and count else None
+
+
+def tf_weight(model: Model, comparison: str, level: Level, left: Features, right: Features,
+              frequencies: Frequencies | None) -> float:  # fmt: skip
+    """Splink's term-frequency adjustment of a level: log2(u / tf), tf the greater share of the two
+    values (a common name agrees by chance as often as it is held). 0 without frequencies."""
+    if not level.tf or frequencies is None:
+        return 0.0
+    shares = [frequencies(level.tf, _value(side, level.tf)) for side in (left, right)]
+    known = [share for share in shares if share]
+    if not known:
+        return 0.0
+    # As Splink does: the u of the level that is exact on the frequency column stands for chance.
+    exact_on = f"{level.tf}_l = {level.tf}_r"
+    key = next(lv.key for lv in BY_KEY[comparison].levels if lv.sql == exact_on)
+    return math.log2(model.m_u(comparison, key)[1] / max(known))
+
+
+def score_pair(left: Features, right: Features, model: Model | None = None,
+               frequencies: Frequencies | None = None) -> Score:  # fmt: skip
+    """Match probability, match weight and the evidence in words for two `prepare()` feature dicts;
+    with `frequencies` (`NameFrequencies`), agreeing names count by how common they are."""
     model = model or default_model()
     weight = model.prior_weight
     levels: dict[str, str] = {}
@@ -629,6 +723,7 @@ def score_pair(left: Features, right: Features, model: Model | None = None) -> S
         level = comparison.level_of(left, right)
         levels[comparison.key] = level.key
         weight += model.level_weight(comparison.key, level.key)
+        weight += tf_weight(model, comparison.key, level, left, right, frequencies)
         if not level.is_null:
             evidence.append((comparison.label, _phrase(comparison, level, left, right)))
     return Score(probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence, model=model)
@@ -639,6 +734,10 @@ def score_pair(left: Features, right: Features, model: Model | None = None) -> S
 SAME_DOCUMENT = frozenset({"exact", "transposed"})
 
 
+# An address that only one household shares: written alike, with a slip, or more fully.
+SAME_ADDRESS = frozenset({"exact", "close", "fuller"})
+
+
 # The levels that veto a pair without a common document, unless the file's own duplicates show them
 # often (`Model.vetoes`):
 # - different given names (not swapped, not a variant, not a letter apart): twins and siblings share
@@ -646,16 +745,26 @@ SAME_DOCUMENT = frozenset({"exact", "transposed"})
 # - birth years a generation apart: a father and a son often share given, family and father's name
 #   and the household.
 # The model's weights take the comparisons as independent, so such a pair would add up to a match.
-VETO_LEVELS = (("given", "else"), ("birth", "generation"))
+# - two full birth dates, both exact, that differ beyond a slip (the same year and another day and
+#   month; or another year and another day or month): namesakes born the same year.
+VETO_LEVELS = (("given", "else"), ("birth", "generation"), ("birth", "year"), ("birth", "conflict"))
 # A veto holds while at most this share of one person's records reach its level (m): beyond it,
 # as on a file whose given names or birth dates were often replaced, it would refuse true pairs.
 VETO_M = 0.05
 
 
 def vetoed(levels: Mapping[str, str], model: Model | None = None) -> bool:
-    """Never judged the same person, whatever the probability: see VETO_LEVELS."""
+    """Never judged the same person, whatever the probability: see VETO_LEVELS. Two full numbers of
+    the same kind of document (the document level "conflict") are two persons too, unless the whole
+    birth date or the address agrees (one person with a renewed passport, still at home)."""
     if levels.get("document") in SAME_DOCUMENT:
         return False
+    if (
+        levels.get("document") == "conflict"
+        and levels.get("birth") != "exact"
+        and levels.get("address") not in SAME_ADDRESS
+    ):
+        return True
     return any(levels.get(comparison) == level for comparison, level in (model or default_model()).vetoes)
 
 

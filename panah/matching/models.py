@@ -132,3 +132,21 @@ class Merge(models.Model):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+class NameFrequency(models.Model):
+    """How many name records of the registry hold a name, by its skeleton, in one name field
+    (`column`: a `comparisons.TF_COLUMNS` feature): the term frequencies the online check weighs an
+    agreeing name with, counted by the registry-wide batch run on the same records as it scores, so
+    both judge "Mohammad Ahmadi, 1990" alike. The row with an empty `value` holds the column's total.
+    Written only by `services.record_name_frequencies`; no personal data (counts of names)."""
+
+    column = models.CharField(max_length=20)
+    value = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["column", "value"], name="namefrequency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.column}={self.value or '*'}: {self.count}"

@@ -210,6 +210,7 @@ def prepare(record: Mapping[str, Any]) -> dict[str, Any]:
         "sex": sex if sex in {"F", "M", "X"} else "",
         "document_number": document_key(text("document_number")),
         "document_number_sorted": "".join(sorted(document_key(text("document_number")))),
+        "document_type": text("document_type").lower() if document_key(text("document_number")) else "",
         "region": text("region").upper(),
         "origin": text("country_of_origin").upper(),
         "household_id": text("household_id"),

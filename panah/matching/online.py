@@ -26,6 +26,7 @@ from panah.accounts.scope import unscoped
 from panah.matching.comparisons import score_pair
 from panah.matching.models import CandidatePair, PairState
 from panah.matching.normalise import PARTICLES, prepare
+from panah.matching.selectors import name_frequencies
 from panah.matching.services import decide, propose_pairs
 from panah.registry.models import Address, DatePrecision, Document, NameToken, Person, PersonName
 from panah.registry.names import similarity, word_keys
@@ -69,9 +70,11 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
     names: dict[int, list[PersonName]] = defaultdict(list)
     for name in PersonName._base_manager.filter(person_id__in=ids).order_by("position", "id"):
         names[name.person_id].append(name)
-    documents: dict[int, list[str]] = defaultdict(list)
-    for pid, number in Document._base_manager.filter(person_id__in=ids).values_list("person_id", "number"):
-        documents[pid].append(number)
+    documents: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for pid, kind, number in Document._base_manager.filter(person_id__in=ids).values_list(
+        "person_id", "type", "number"
+    ):
+        documents[pid].append((kind, number))
     places: dict[int, tuple[str, str]] = {}
     current = Address._base_manager.filter(person_id__in=ids, valid_to__isnull=True).order_by("-valid_from", "-id")
     for pid, locality, line in current.values_list("person_id", "locality", "line"):
@@ -84,7 +87,8 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
             "birth_date": _birth_text(person.birth_date, person.birth_date_precision),
             "country_of_origin": person.country_of_origin_id or "",
             "region": person.region_id or "",
-            "document_number": (documents.get(person.pk) or [""])[0],
+            "document_type": (documents.get(person.pk) or [("", "")])[0][0],
+            "document_number": (documents.get(person.pk) or [("", "")])[0][1],
             "locality": places.get(person.pk, ("", ""))[0],
             "address": places.get(person.pk, ("", ""))[1],
         }
@@ -223,8 +227,9 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
         known = {pk: [prepare(row) for row in rows] for pk, rows in rows_by_person.items()}
     visible_ids = allowed_persons(by, Action.VIEW_PERSON, persons)
     candidates = []
+    frequencies = name_frequencies(entered)
     for person in persons:
-        scores = (score_pair(mine, theirs) for mine in entered for theirs in known[person.pk])
+        scores = (score_pair(mine, theirs, frequencies=frequencies) for mine in entered for theirs in known[person.pk])
         best = max(scores, key=lambda s: s.probability)
         if best.probability >= THRESHOLD:
             visible = person.pk in visible_ids
@@ -243,7 +248,7 @@ def registration_records(
     """Person-file rows for what the registration form holds (one per script the name was entered
     in); `address`: the address form's region, locality and line, when entered."""
     origin = person.get("country_of_origin")
-    numbers = [d.get("number") or "" for d in documents]
+    numbered = [d for d in documents if d.get("number")]
     address = address or {}
     region = address.get("region")
     common = {
@@ -251,7 +256,8 @@ def registration_records(
         "sex": person.get("sex") or "",
         "birth_date": _birth_text(person.get("birth_date"), person.get("birth_date_precision")),
         "country_of_origin": getattr(origin, "pk", origin) or "",
-        "document_number": numbers[0] if numbers else "",
+        "document_type": (numbered[0].get("type") or "") if numbered else "",
+        "document_number": numbered[0]["number"] if numbered else "",
         "region": getattr(region, "pk", region) or "",
         "locality": address.get("locality") or "",
         "address": address.get("line") or "",

@@ -6,15 +6,18 @@ merge with `get_pair_for_user` / `get_merge_for_user`, which raise the same 404 
 and "not yours".
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Abs
 
 from panah.accounts.models import User
 from panah.accounts.permissions import Target, found_in_scope
 from panah.accounts.roles import Action
 from panah.accounts.scope import scope_for, use_scope
-from panah.matching.models import CandidatePair, Merge, PairState
+from panah.matching.comparisons import TF_COLUMNS, Features, NameFrequencies
+from panah.matching.models import CandidatePair, Merge, NameFrequency, PairState
 from panah.registry.models import Address, Document, HouseholdMember, Person, PersonName
 from panah.status.models import StatusEvent
 
@@ -22,7 +25,8 @@ from panah.status.models import StatusEvent
 def pairs_for_user(
     user: User, *, state: str | None = PairState.OPEN, source: str | None = None
 ) -> QuerySet[CandidatePair]:
-    """The pairs `user` may review: both records inside the user's view scope. Highest score first.
+    """The pairs `user` may review: both records inside the user's view scope. The most uncertain
+    first (a score nearest one half: where a reviewer's judgement adds most), then the higher score.
 
     `state` None means every state. Open and unsure pairs with a record merged into another are left
     out (the survivor stands for it); decided pairs stay visible, with their merge.
@@ -39,7 +43,7 @@ def pairs_for_user(
     stale = Q(state__in=[PairState.OPEN, PairState.UNSURE]) & (
         Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False)
     )
-    return pairs.exclude(stale).order_by("-score", "id")
+    return pairs.exclude(stale).order_by(Abs(F("score") - 0.5).asc(), "-score", "id")
 
 
 def get_pair_for_user(user: User, pk: int) -> CandidatePair:
@@ -113,3 +117,22 @@ def side_by_side(pair: CandidatePair) -> tuple[Side, Side]:
 def default_survivor(pair: CandidatePair) -> Person:
     """The older registration survives by default: its number is the one most papers quote."""
     return min((pair.left, pair.right), key=lambda p: (p.created_at, p.pk))
+
+
+def name_frequencies(records: Iterable[Features]) -> NameFrequencies:
+    """How common the names of `records` (`normalise.prepare` features) are in the registry, as the
+    last registry-wide batch run counted them (`NameFrequency`): one indexed query. Empty before the
+    first run (no adjustment)."""
+    wanted = Q(value="")
+    for column in TF_COLUMNS:
+        values = {record.get(column) for record in records} - {None, ""}
+        if values:
+            wanted |= Q(column=column, value__in=sorted(values))
+    counts: dict[str, dict[str, int]] = {column: {} for column in TF_COLUMNS}
+    totals: dict[str, int] = {}
+    for column, value, count in NameFrequency.objects.filter(wanted).values_list("column", "value", "count"):
+        if value:
+            counts.setdefault(column, {})[value] = count
+        else:
+            totals[column] = count
+    return NameFrequencies(counts, totals)

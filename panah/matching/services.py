@@ -26,7 +26,8 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.common.templatetags.panah import day
-from panah.matching.models import CandidatePair, Merge, PairState, Source
+from panah.matching.comparisons import NameFrequencies
+from panah.matching.models import CandidatePair, Merge, NameFrequency, PairState, Source
 from panah.registry.models import (
     Address,
     Consent,
@@ -70,6 +71,24 @@ DECISIONS = (PairState.SAME, PairState.NOT_SAME, PairState.UNSURE)
 
 
 # Proposing ----------------------------------------------------------------------------------------
+
+
+def record_name_frequencies(frequencies: NameFrequencies) -> int:
+    """Replace the registry's name frequencies (`NameFrequency`) with those counted on its records by
+    the registry-wide batch run. A value longer than the column is left out (counted as unknown: no
+    adjustment). Side effects: the NameFrequency table, in one transaction. Returns the rows written."""
+    width = NameFrequency._meta.get_field("value").max_length or 0
+    rows = [NameFrequency(column=column, value="", count=total) for column, total in frequencies.totals.items()]
+    rows += [
+        NameFrequency(column=column, value=value, count=count)
+        for column, counts in frequencies.counts.items()
+        for value, count in counts.items()
+        if value and len(value) <= width
+    ]
+    with transaction.atomic():
+        NameFrequency.objects.all().delete()
+        NameFrequency.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def _evidence(items: Iterable[Any]) -> list[list[str]]:

@@ -10,7 +10,7 @@ from panah.accounts.scope import unscoped
 from panah.jobs.services import finish_message, running
 from panah.matching.batch import find_duplicates
 from panah.matching.online import person_rows
-from panah.matching.services import propose_pairs
+from panah.matching.services import propose_pairs, record_name_frequencies
 from panah.registry.models import Person
 
 CHUNK = 5000
@@ -50,7 +50,7 @@ def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
     """Compare every person with every other (blocked by the engine) and queue probable duplicates.
 
     Side effects: open CandidatePairs (pairs already decided "not the same" are not reopened); the
-    job's progress. Returns the number of pairs proposed."""
+    registry's name frequencies (`NameFrequency`, read by the online check); the job's progress. Returns the number of pairs proposed."""
     with running(job_id) as progress:
         # Progress in thousandths: reading the registry is the first third, the engine the rest.
         records = registry_records(lambda done, total: progress(round(333 * done / max(total, 1)), 1000))
@@ -63,6 +63,7 @@ def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
                 threshold=threshold,
                 progress=lambda _step, part: progress(333 + round(667 * part), 1000),
                 implied=False,
+                on_frequencies=record_name_frequencies,
             )
         )
         proposed = propose_pairs(

@@ -75,12 +75,33 @@ def test_a_pair_is_implied_through_a_third_record_with_the_weakest_links_score()
                 address="ул. Абая 12", locality="Алматы")  # fmt: skip
     b = _record("B", given_name="Karim", family_name="Rahimi", birth_date="1985-03-02", document_number="P 222",
                 address="ул. Абая 12", locality="Алматы")  # fmt: skip
-    c = _record("C", given_name="Karim", family_name="Rahimi", birth_date="1985-09-30", document_number="P 222",
+    c = _record("C", given_name="Karim", family_name="Rahimi", birth_date="1985", document_number="P 222",
                 address="ул. Сатпаева 3", locality="Тараз")  # fmt: skip
     features = {"A": a, "B": b, "C": c}
-    implied = list(implied_pairs([Pair("A", "B", 0.99, "…"), Pair("B", "C", 0.95, "…")], features, default_model()))
-    assert [(p.left_id, p.right_id, p.score) for p in implied] == [("A", "C", 0.95)]
+    implied = list(implied_pairs([Pair("A", "B", 0.999, "…"), Pair("B", "C", 0.995, "…")], features, default_model()))
+    assert [(p.left_id, p.right_id, p.score) for p in implied] == [("A", "C", 0.995)]
     assert implied[0].reason.startswith("the same person through record B; given name: same (Karim)")
+
+
+def test_only_strong_links_imply_and_never_across_a_conflict():
+    from panah.matching.batch import STRONG_LINK, Pair, implied_pairs
+    from panah.matching.comparisons import default_model
+
+    common = {"given_name": "Mohammad", "family_name": "Ahmadi", "locality": "Алматы"}
+    a = _record("A", birth_date="1990-03-02", document_number="RC 1234567", document_type="refugee_cert", **common)
+    b = _record("B", birth_date="1990", **common)
+    c = _record("C", birth_date="1990", document_number="RC 5550199", document_type="refugee_cert", **common)
+    d = _record("D", birth_date="1990-11-20", **common)
+    features = {"A": a, "B": b, "C": c, "D": d}
+    # A chain is as weak as its weakest link: a link just over the threshold implies nothing.
+    weak = [Pair("A", "B", 0.999, "…"), Pair("B", "C", STRONG_LINK - 0.01, "…")]
+    assert list(implied_pairs(weak, features, default_model())) == []
+    # Two refugee certificates with other numbers are two persons: B joins one of them, not both.
+    strong = [Pair("A", "B", 0.999, "…"), Pair("B", "C", 0.998, "…")]
+    assert list(implied_pairs(strong, features, default_model())) == []
+    # Nor two full birth dates of one year that differ.
+    dates = [Pair("A", "B", 0.999, "…"), Pair("B", "D", 0.998, "…")]
+    assert list(implied_pairs(dates, features, default_model())) == []
 
 
 def test_no_pair_is_implied_between_twins_nor_beyond_a_group_of_six():

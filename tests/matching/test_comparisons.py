@@ -9,6 +9,7 @@ from panah.matching import batch
 from panah.matching.comparisons import (
     COMPARISONS,
     Model,
+    NameFrequencies,
     default_model,
     levels_of,
     model_for_population,
@@ -85,9 +86,9 @@ def test_vetoes_stand_down_on_a_file_whose_duplicates_often_reach_them():
     """On a file where one person's records often carry another given name (m of given "else" above
     VETO_M, as expectation maximisation measures on FEBRL 3), a different given name cannot refuse a pair."""
     model = default_model()
-    assert model.vetoes == (("given", "else"), ("birth", "generation"))
-    measured = {"given": {"else": 0.17}, "birth": {"generation": 0.02}}
-    assert model.with_m(measured).vetoes == (("birth", "generation"),)
+    assert model.vetoes == (("given", "else"), ("birth", "generation"), ("birth", "year"), ("birth", "conflict"))
+    measured = {"given": {"else": 0.17}, "birth": {"generation": 0.02, "year": 0.1}}
+    assert model.with_m(measured).vetoes == (("birth", "generation"), ("birth", "conflict"))
     twins = {"given": "else", "family": "exact", "birth": "exact", "document": "else"}
     assert vetoed(twins, model) and not vetoed(twins, model.with_m(measured))
 
@@ -124,15 +125,20 @@ def test_the_shipped_model_has_parameters_for_every_level():
 
 
 def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
-    rows, _ = crossscript(1500, 11)
+    """With the names' frequencies in the file: Splink's term-frequency adjustments, in Python."""
+    rows, _ = crossscript(2500, 11)
     records = [prepare(row) for row in rows]
     by_id = {f["person_id"]: f for f in records}
+    frequencies = NameFrequencies.of(records)
     splink = batch.predict_weights(records)
     assert len(splink) >= 300
+    adjusted = 0
     for (left, right), (weight, levels) in splink.items():
-        score = score_pair(by_id[left], by_id[right])
+        score = score_pair(by_id[left], by_id[right], frequencies=frequencies)
+        adjusted += score.match_weight != score_pair(by_id[left], by_id[right]).match_weight
         assert score.levels == levels, (left, right)
         assert math.isclose(score.match_weight, weight, abs_tol=1e-6), (left, right)
+    assert adjusted >= 100
 
 
 @pytest.mark.parametrize(
@@ -146,7 +152,9 @@ def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
         ({"birth_date": "1990-05-07"}, {"birth_date": "1990-07-05"}, "transposed"),
         ({"birth_date": "1990-05-17"}, {"birth_date": "1990-08-18"}, "year"),
         ({"birth_date": "1990-05-17"}, {"birth_date": "1980-05-17"}, "day_month"),
-        ({"birth_date": "1990-05-17"}, {"birth_date": "1991-08-18"}, "near"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1991-08-18"}, "conflict"),
+        ({"birth_date": "1990-05-17"}, {"birth_date": "1991"}, "near"),
+        ({"birth_date": "1990-01-01"}, {"birth_date": "1991-08-18"}, "near"),
         ({"birth_date": "1990"}, {"birth_date": "1960"}, "else"),  # one digit mistyped
         ({"birth_date": "1990-05-17"}, {"birth_date": "1965"}, "generation"),
         ({"birth_date": "1990"}, {"birth_date": "1978-02-03"}, "generation"),
@@ -239,7 +247,9 @@ def test_m_is_learnt_again_on_a_file_large_enough_and_u_is_kept():
     db_api = batch.duckdb_api()
     table = batch._register(db_api, batch.features_of(rows), "duckdb")
     adapted = model.with_m(batch.estimate_m(db_api, table, model))
-    assert adapted.m_u("birth", "else")[0] > 2 * model.m_u("birth", "else")[0]
+
+    # Whole dates replaced: two full dates that differ.
+    assert adapted.m_u("birth", "conflict")[0] > 1.5 * model.m_u("birth", "conflict")[0]
     assert adapted.m_u("given", "else")[0] > 2 * model.m_u("given", "else")[0]
     assert adapted.prior == model.prior
     for comparison, levels in model.parameters.items():

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from panah.accounts.scope import unscoped
 from panah.jobs.models import Job
-from panah.matching.models import CandidatePair, PairState
+from panah.matching.models import CandidatePair, NameFrequency, PairState
+from panah.matching.normalise import prepare
 from panah.matching.tasks import person_pairs
 from tests.factories import PersonFactory, region
 
@@ -54,6 +55,10 @@ def test_administrator_runs_duplicates_over_the_registry_and_pairs_join_the_queu
     assert pairs[0].score >= 0.9 and pairs[0].evidence
     # Three persons here and the three of the cast.
     assert "6 name records of the registry compared; 1 probable duplicates queued for review." in job.message
+    # The names' frequencies on the registry, kept for the online check: three Nurzais of six records.
+    nurzai = prepare({"family_name": "Nurzai"})["family_skel"]
+    assert NameFrequency.objects.get(column="family_skel", value=nurzai).count == 3
+    assert NameFrequency.objects.get(column="family_skel", value="").count == 6
 
 
 @pytest.mark.django_db
