@@ -17,7 +17,7 @@ from panah.imports.models import ImportRun
 from panah.imports.report import summary_lines, to_xlsx
 from panah.imports.selectors import can_recheck, get_run_for_user, runs_for_user, saved_mapping
 from panah.imports.services import import_checked, recheck, run_mapping, start_import
-from panah.imports.validate import Report
+from panah.imports.validate import ERROR, Report
 
 
 @login_required
@@ -63,9 +63,14 @@ def _run_page(request: HttpRequest, run: ImportRun, form: ReadingForm | None = N
     rereadable = report is not None and can_recheck(run)
     if rereadable and form is None and report is not None:
         form = ReadingForm(report=report, mapping=run_mapping(run))
+    # What is wrong with the file as a whole (not a sheet, no header row...): said first, as the error it is.
+    file_problems = [i for i in report.issues if i.row is None and i.severity == ERROR] if report else []
+    if report is not None and not (report.columns or len(report.sheets) > 1):
+        rereadable = False  # nothing was read that the page could say how to read
     context = {
         "run": run,
         "report": report,
+        "file_problems": file_problems,
         "summary": summary_lines(report) if report else [],
         "form": form if rereadable else None,
         "importable": rereadable and run.state == ImportRun.State.VALIDATED and report and report.valid,

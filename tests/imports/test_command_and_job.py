@@ -170,3 +170,14 @@ def test_the_kept_file_is_encrypted_at_rest(cast):
         stored = bytes(cursor.fetchone()[0])
     assert stored.startswith(b"enc1:") and "Ахмади".encode() not in stored and "Ахмади".encode("cp1251") not in stored
     assert bytes(ImportRun.objects.get(pk=run.pk).content) == data
+
+
+def test_a_file_that_cannot_be_read_says_so_first_and_offers_no_reading_to_change(client, cast):
+    run = import_file(
+        by=cast.officer_a, organisation=cast.state, data=b"not a workbook", file_name="sheet.xlsx", dry_run=True
+    )
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    alert = page.split('class="error-summary" role="alert"', 1)[1].split("</div>", 1)[0]
+    assert "not a readable spreadsheet" in alert
+    assert "Check again" not in page and 'name="column_0"' not in page
