@@ -76,7 +76,12 @@
   };
 
   function start() {
-    if (!window.Chart) { return; }
+    if (!window.Chart) {
+      // The library loads asynchronously (the page is usable without it): draw when it arrives.
+      var library = document.getElementById("chart-library");
+      if (library) { library.addEventListener("load", start, { once: true }); }
+      return;
+    }
     document.querySelectorAll("[data-chart]").forEach(function (box) {
       var d = data(box.getAttribute("data-source"));
       var kind = draw[box.getAttribute("data-chart")];
