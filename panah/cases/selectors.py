@@ -26,6 +26,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from panah.accounts.models import User
 from panah.accounts.permissions import POLICY, Basis, may, note_refusal
@@ -419,14 +420,16 @@ def explain_eligibility(person: Person, on: dt.date | None = None) -> list[Eligi
             since = changing[-1].effective if changing else None
         met: list[str] = []
         missing: list[str] = []
-        residence = _("%(years)s years of lawful residence") % {"years": rule.years}
+        residence = ngettext(
+            "%(years)s year of lawful residence", "%(years)s years of lawful residence", rule.years
+        ) % {"years": rule.years}
         eligible_from = deadlines.add_months(since, 12 * rule.years) if since else None
         if eligible_from is None:
             missing.append(_("the start of lawful residence is not recorded"))
-        elif eligible_from <= on:
-            met.append(residence)
-        else:
+        elif eligible_from > on:
             missing.append(residence)
+        elif rule.years:  # a rule that asks for no period of residence does not list "0 years" as met
+            met.append(residence)
         for document_type in rule.required_documents:
             label = str(DocumentType(document_type).label)
             valid = any(d.type == document_type and (d.valid_to is None or d.valid_to >= on) for d in documents)

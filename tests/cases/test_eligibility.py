@@ -122,6 +122,7 @@ def test_explanation_names_the_reasons_and_what_is_missing(cast, persons):
     assert citizenship.missing == ["language certificate"]
     assert not citizenship.eligible_now
     assert results["residence.stateless"].eligible_now
+    assert not any("0 years" in text for text in results["residence.stateless"].met)  # it asks for none
     assert "residence.refugee" not in results  # the rule is for refugees
 
 
