@@ -273,8 +273,19 @@ def births(request: HttpRequest) -> HttpResponse:
             "today": today,
             "total": sum(row["n"] for row in rows),
             "alert_rule": selectors.alert_age_rule(today),
+            # The children themselves, oldest first (nearest the age limits), to act on each one.
+            "children": list(
+                selectors.children_without_certificate(today)
+                .select_related("region")
+                .prefetch_related("names")
+                .order_by("birth_date", "id")[:CHILDREN_LISTED]
+            ),
+            "listed": CHILDREN_LISTED,
         },
     )
+
+
+CHILDREN_LISTED = 200
 
 
 @login_required

@@ -152,3 +152,20 @@ def test_every_untracked_child_gets_a_case(cast, families):
     # Running again opens nothing: each child has one case.
     with use_scope(scope_for(cast.officer_a)):
         assert services.track_births(by=cast.officer_a) == 0
+
+
+def test_the_births_page_lists_the_children_themselves_oldest_first(client, cast, families):
+    """Not only the totals: each child without a certificate, with a link to act on it, in the reader's
+    scope (officer_a covers region A: c8, c2 and c1; c5 is in region B)."""
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(cast.officer_a)
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(AS_OF, dt.time(12))), tick=False):
+        page = client.get("/cases/births/").content.decode()
+    listed = page.split("The children, oldest first", 1)[1]
+    numbers = [families[c].registration_number for c in ("c2", "c8", "c1")]
+    assert [listed.index(f'href="/persons/{n}/"') for n in numbers] == sorted(
+        listed.index(f'href="/persons/{n}/"') for n in numbers
+    )
+    assert families["c5"].registration_number not in page and families["c3"].registration_number not in page
