@@ -540,6 +540,8 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
         for partner, title, service_list, eligibility, regions, starts, ends, contact, capacity, topic in PROJECTS:
             project = PartnerProject.objects.create(
                 partner=partner,
+                # A partner with an organisation in Panah receives the referrals to its projects there.
+                organisation=Organisation.objects.filter(name=partner).first(),
                 title=title,
                 services=service_list,
                 eligibility=eligibility,

@@ -56,3 +56,16 @@ def test_leaflets_in_six_languages_and_shared_with_a_person(loaded: dict[str, in
 def test_loading_twice_does_nothing(loaded: dict[str, int]) -> None:
     assert demo.load(seed=2017, today=dt.date(2025, 1, 1)) == {}
     assert Article.objects.count() == 5
+
+
+def test_a_person_in_almaty_can_be_referred_to_the_partners_projects_there(loaded: dict[str, int]) -> None:
+    """The demo gives the referral journey its data: the projects of partners working in Panah receive
+    referrals, so the referral form lists them for a person in Almaty."""
+    from panah.accounts.scope import unscoped
+    from panah.cases.referral_forms import ReferForm
+    from panah.registry.models import Person
+
+    with unscoped("test"):
+        person = Person.objects.get(region_id="KZ-75")
+        offered = ReferForm(person=person, today=dt.date(2025, 1, 1)).fields["project"].queryset
+        assert {project.organisation.code for project in offered} == {"kibhr", "sana-sezim"}
