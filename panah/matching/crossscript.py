@@ -508,18 +508,25 @@ def typo(rng: random.Random, text: str, *, digits: bool = False) -> str:
 
 def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
     """`n` person-file records (shuffled, person_id P0000001...) with the truth in `cluster`."""
-    builder = _Builder(seed)
+    # One group of 3 to 8 Mohammad Ahmadis in every 400 persons.
+    return records_of(_Builder(seed), n, namesake_every=400, namesake_sizes=(3, 8))
+
+
+def records_of(
+    builder: _Builder, n: int, *, namesake_every: int, namesake_sizes: tuple[int, int]
+) -> list[dict[str, str]]:
+    """`n` records of the persons `builder` makes (households and single persons, a group of namesakes
+    in every `namesake_every` persons), each written once or more by `_Writer`, shuffled."""
     rng = builder.rng
     writer = _Writer(rng)
     records: list[dict[str, str]] = []
     counts, weights = zip(*RECORDS_PER_PERSON, strict=True)
-    namesake_every = 400  # one group of Mohammad Ahmadis in so many persons
     persons_made = 0
     while len(records) < n:
         batch = builder.household() if rng.random() < 0.5 else [builder.person(
             _weighted(rng, builder.cultures, builder.culture_weights), rng.choice("MF"))]  # fmt: skip
         if persons_made // namesake_every < (persons_made + len(batch)) // namesake_every:
-            batch += builder.namesakes(rng.randint(3, 8))
+            batch += builder.namesakes(rng.randint(*namesake_sizes))
         persons_made += len(batch)
         for person in batch:
             first_script = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 
 from panah.matching import crossscript
-from panah.matching.crossscript import CULTURES, Name, Person, _Builder, _weighted, _Writer, names
+from panah.matching.crossscript import CULTURES, Name, Person, _Builder, names
 
 # Slope of the rank-frequency law of names (1 / rank ** exponent): 1.1 gives the most common of 30
 # given names about 28% of the men of a culture, and the most common of 24 family names about 30%.
@@ -75,26 +75,4 @@ class _ScaleBuilder(_Builder):
 
 def generate(n: int, seed: int = 0) -> list[dict[str, str]]:
     """`n` person-file records (shuffled, person_id P0000001...) with the truth in `cluster`."""
-    builder = _ScaleBuilder(seed)
-    rng = builder.rng
-    writer = _Writer(rng)
-    records: list[dict[str, str]] = []
-    counts, weights = zip(*crossscript.RECORDS_PER_PERSON, strict=True)
-    persons_made = 0
-    while len(records) < n:
-        batch = builder.household() if rng.random() < 0.5 else [builder.person(
-            _weighted(rng, builder.cultures, builder.culture_weights), rng.choice("MF"))]  # fmt: skip
-        if persons_made // NAMESAKES_EVERY < (persons_made + len(batch)) // NAMESAKES_EVERY:
-            batch += builder.namesakes(rng.randint(2, 6))
-        persons_made += len(batch)
-        for person in batch:
-            first_script = None
-            for k in range(_weighted(rng, counts, weights)):
-                row, script = writer.record(person, duplicate=k > 0, first_script=first_script)
-                first_script = first_script or script
-                row["cluster"] = str(person.cluster)
-                records.append(row)
-    records = records[:n]
-    rng.shuffle(records)
-    width = max(7, len(str(n)))
-    return [{"person_id": f"P{i + 1:0{width}d}", **row} for i, row in enumerate(records)]
+    return crossscript.records_of(_ScaleBuilder(seed), n, namesake_every=NAMESAKES_EVERY, namesake_sizes=(2, 6))

@@ -10,17 +10,16 @@ reads a full record, not only 404s."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+
+from tests.ops.live import serving
 
 BIN = Path(sys.executable).parent
 DEMO_PERSONS = "400"
@@ -44,12 +43,6 @@ publish_release(by=User.objects.get(username="statistician"), title="Seed figure
                 parameters=Parameters(as_of=as_of, known_on=timezone.now(), period_start=start, period_end=end,
                                       policy=PUBLIC))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _maintenance(url: str) -> str:
@@ -99,34 +92,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         role: _run([*panah, "api_token", username, "--name", "schemathesis", "--days", "1"], env).strip()
         for role, username in ROLES.items()
     }
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            *("gunicorn", "panah.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"),
-            *("--limit-request-line", "8190"),  # as `panah serve` runs it
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
     try:
-        for _attempt in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"the server did not start:\n{(tmp_path / 'server.log').read_text()}")
-        yield url, tokens, str(tmp_path / "server.log")
+        with serving(env, log, workers=2) as url:  # `panah serve` as an operator runs it
+            yield url, tokens, str(log)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
         if database.startswith("postgres"):
             with psycopg.connect(_maintenance(database), autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(database).path.lstrip("/")}" WITH (FORCE)')
