@@ -111,9 +111,12 @@ class ReadingForm(forms.Form):
         if not needs_date and not report.status_date:
             del self.fields["status_date"]
         self.unknown: dict[str, tuple[str, str]] = {}
+        codes: dict[str, list[tuple[str, str]]] = {}  # per column: read once, however many values it asks about
         for index, entry in enumerate(report.unknown_values):
             name = f"value_{index}"
             self.unknown[name] = (entry["column"], entry["value"])
+            if entry["column"] not in codes:
+                codes[entry["column"]] = value_choices(entry["column"])
             label = _("“%(value)s” (%(column)s, %(rows)s)") % {
                 "value": entry["value"],
                 "column": column_label(entry["column"]),
@@ -122,7 +125,10 @@ class ReadingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 required=False,
-                choices=[("", _("— choose what it means —")), *value_choices(entry["column"])],
+                choices=[
+                    ("", _("— choose what it means —")),
+                    *codes[entry["column"]],
+                ],
             )
         self.headers: dict[str, str] = {}
         for index, (header, column) in enumerate(report.columns):
