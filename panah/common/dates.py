@@ -111,17 +111,24 @@ ApiDateTime = Annotated[
 Instant = Annotated[dt.datetime, PlainSerializer(_rfc3339, return_type=str, when_used="always")]
 
 
+class DateInput(forms.DateInput):
+    """A day as Panah writes days on every page and in every language, dd.mm.yyyy: a text box, not the
+    browser's date picker, which writes the day as the browser's own locale does (mm/dd/yyyy on an
+    English-language phone) whatever the page's language, and differs from browser to browser."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"placeholder": _("dd.mm.yyyy"), "inputmode": "numeric", "autocomplete": "off", "size": "10"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d.%m.%Y")
+
+
 class DateField(forms.DateField):
-    """A form's date: Django's parsing (the formats of the language, ISO 8601), within the range, with the
-    range on the browser's date picker too."""
+    """A form's date, written dd.mm.yyyy (ISO 8601 and dd/mm/yyyy are read too: links and pasted
+    values), within the range."""
 
+    widget = DateInput
+    input_formats = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]
     default_validators = [validate_in_range]
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        if widget.attrs.get("type") == "date":
-            attrs.update({"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()})
-        return attrs
+    default_error_messages = {"invalid": _("Write the date as dd.mm.yyyy, for example 15.03.2017.")}
 
 
 class DateTimeField(forms.DateTimeField):

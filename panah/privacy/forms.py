@@ -10,13 +10,9 @@ from panah.geo.models import Region
 from panah.privacy.models import RequestChannel, RequestKind
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class SubjectRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices)
-    received_on = dates.DateField(label=_("Received on"), widget=DateInput, initial=timezone.localdate)
+    received_on = dates.DateField(label=_("Received on"), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Channel"), choices=RequestChannel.choices)
     identity_checked = forms.BooleanField(label=_("Identity checked"), required=False)
     identity_evidence = forms.CharField(
@@ -72,9 +68,9 @@ class AgreementForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
     reference = forms.CharField(label=_("Agreement reference"), max_length=100)
-    valid_from = dates.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
+    valid_from = dates.DateField(label=_("Valid from"), initial=timezone.localdate)
     valid_to = dates.DateField(
-        label=_("Valid until"), widget=DateInput, help_text=_("Required: sharing is reviewed when it expires.")
+        label=_("Valid until"), help_text=_("Required: sharing is reviewed when it expires.")
     )
 
     def __init__(self, *args: object, providers: object, **kwargs: object) -> None:

@@ -75,13 +75,7 @@ class ApproximateDateField(forms.CharField):
         return parse_approximate_date(text) if text else None
 
 
-class DayField(dates.DateField):
-    input_formats = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"]
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": _("dd.mm.yyyy")}))
-        kwargs.setdefault("error_messages", {"invalid": _("Write the date as dd.mm.yyyy, for example 15.03.2017.")})
-        super().__init__(**kwargs)
+DayField = dates.DateField  # the name the registry's and the cases' forms know it by
 
 
 CITIZENSHIP_SPECIAL = [
