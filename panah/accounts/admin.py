@@ -83,7 +83,8 @@ class OrganisationAdmin(admin.ModelAdmin):
                 action=AuditEntry.Action.ADMIN,
                 obj=obj,
                 organisation=obj,
-                summary=f"{'changed' if change else 'created'} organisation {obj.code} in the admin",
+                message="organisation_changed_admin" if change else "organisation_created_admin",
+                params={"organisation": obj.code},
                 changes={field: str(form.cleaned_data.get(field)) for field in changed},
             )
 
@@ -138,6 +139,7 @@ class SharingAgreementAdmin(admin.ModelAdmin):
             by=request.user,
             action=AuditEntry.Action.ADMIN,
             obj=obj,
-            summary=f"changed data-sharing agreement {obj.reference} in the admin",
+            message="agreement_changed_admin",
+            params={"reference": obj.reference},
             changes={field: str(form.cleaned_data.get(field)) for field in form.changed_data},
         )

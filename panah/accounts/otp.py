@@ -121,7 +121,7 @@ def confirm_enrolment(*, request: AuthenticatedRequest, device: TOTPDevice, code
     one audit entry (or one for the failure)."""
     user = request.user
     if not django_otp.verify_token(user, device.persistent_id, code.strip()):
-        record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, summary="wrong code while enrolling")
+        record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, message="otp_enrol_wrong_code")
         return None
     device.refresh_from_db()
     device.confirmed = True
@@ -129,7 +129,7 @@ def confirm_enrolment(*, request: AuthenticatedRequest, device: TOTPDevice, code
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = _new_recovery_codes(user)
     _verified(request, device)
-    record(by=user, action=AuditEntry.Action.ADMIN, obj=user, summary="enrolled an authenticator (second factor)")
+    record(by=user, action=AuditEntry.Action.ADMIN, obj=user, message="otp_enrolled")
     return codes
 
 
@@ -137,7 +137,7 @@ def confirm_enrolment(*, request: AuthenticatedRequest, device: TOTPDevice, code
 def replace_recovery_codes(*, by: Any) -> list[str]:
     """New recovery codes; the old ones stop working. Side effects: the codes, one audit entry."""
     codes = _new_recovery_codes(by)
-    record(by=by, action=AuditEntry.Action.ADMIN, obj=by, summary="replaced their recovery codes")
+    record(by=by, action=AuditEntry.Action.ADMIN, obj=by, message="otp_recovery_replaced")
     return codes
 
 
@@ -181,15 +181,15 @@ def verify(*, request: AuthenticatedRequest, code: str) -> bool:
     for device in devices:
         allowed, data = device.verify_is_allowed()
         if not allowed and data and data.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-            record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, summary="second factor throttled")
+            record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, message="otp_throttled")
             raise Throttled(data.get("locked_until"))
         verified = django_otp.verify_token(user, device.persistent_id, code)
         if verified is not None:
             _verified(request, verified)
             kind = "recovery code" if isinstance(verified, StaticDevice) else "authenticator code"
-            record(by=user, action=AuditEntry.Action.LOGIN, obj=user, summary=f"passed the second factor ({kind})")
+            record(by=user, action=AuditEntry.Action.LOGIN, obj=user, message="otp_passed", params={"kind": kind})
             return True
-    record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, summary="wrong second-factor code")
+    record(by=user, action=AuditEntry.Action.LOGIN_FAILED, obj=user, message="otp_wrong_code")
     return False
 
 

@@ -29,6 +29,7 @@ from panah.accounts.roles import Action, Role
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.common.client import client_address
+from panah.common.phrases import label
 from panah.geo.models import Region
 
 # Writing "last seen" on every request would write once per page; once a minute tells enough.
@@ -51,7 +52,8 @@ def set_temporary_password(*, by: User, user: User, password: str) -> User:
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=user,
-        summary=f"set a temporary password for {user.get_username()}; ended {ended} session(s)",
+        message="temporary_password",
+        params={"user": user.get_username(), "count": ended},
     )
     return user
 
@@ -70,7 +72,8 @@ def reset_second_factor(*, by: User, user: User, reason: str) -> User:
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=user,
-        summary=f"reset the second factor of {user.get_username()}: {reason}",
+        message="otp_reset",
+        params={"user": user.get_username(), "reason": reason[:200]},
         changes={"devices_removed": removed, "sessions_ended": ended},
     )
     return user
@@ -94,7 +97,8 @@ def change_own_password(*, user: User, password: str, request: HttpRequest | Non
         by=user,
         action=AuditEntry.Action.ADMIN,
         obj=user,
-        summary=f"changed their password; ended {ended} other session(s)",
+        message="password_changed",
+        params={"count": ended},
     )
     return user
 
@@ -130,7 +134,8 @@ def deactivate_user(*, by: User, user: User, reason: str = "") -> User:
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=user,
-        summary=f"deactivated {user.get_username()}" + (f": {reason}" if reason else ""),
+        message="user_deactivated_because" if reason else "user_deactivated",
+        params={"user": user.get_username(), "reason": reason[:200]},
         changes={
             "is_active": [True, False],
             "memberships_ended": ended_memberships,
@@ -166,7 +171,8 @@ def reactivate_user(*, by: User, user: User, restore_memberships: bool = True) -
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=user,
-        summary=f"reactivated {user.get_username()}",
+        message="user_reactivated",
+        params={"user": user.get_username()},
         changes={"is_active": [False, True], "memberships_restored": restored},
     )
     return user
@@ -233,12 +239,12 @@ def end_session(*, by: User, session: UserSession) -> None:
     if by.pk != session.user_id:
         require(by, Action.MANAGE_USERS, session.user)
     _end_sessions(UserSession.objects.filter(pk=session.pk))
-    whose = "their own" if by.pk == session.user_id else f"{session.user.get_username()}'s"
     record(
         by=by,
         action=AuditEntry.Action.LOGOUT,
         obj=session.user,
-        summary=f"ended {whose} session from {session.ip_address or 'an unknown address'}",
+        message="own_session_ended" if by.pk == session.user_id else "session_ended",
+        params={"user": session.user.get_username(), "address": session.ip_address or "—"},
     )
 
 
@@ -310,7 +316,13 @@ def grant_membership(
         action=AuditEntry.Action.ADMIN,
         obj=user,
         organisation=organisation,
-        summary=f"gave {user.get_username()} the role {role} in {organisation.code} ({', '.join(codes) or 'no region'})",
+        message="role_given",
+        params={
+            "user": user.get_username(),
+            "role": label("accounts.Membership.role", role),
+            "organisation": organisation.code,
+            "regions": ", ".join(codes) or "—",
+        },
         changes={"membership": membership.pk, "role": role, "regions": codes, "valid_from": valid_from.isoformat()},
     )
     return membership
@@ -333,8 +345,12 @@ def end_membership(*, by: User, membership: Membership, reason: str = "", on: dt
         action=AuditEntry.Action.ADMIN,
         obj=membership.user,
         organisation=membership.organisation,
-        summary=f"ended the role {membership.role} of {membership.user.get_username()} in "
-        f"{membership.organisation.code}",
+        message="role_ended",
+        params={
+            "role": label("accounts.Membership.role", membership.role),
+            "user": membership.user.get_username(),
+            "organisation": membership.organisation.code,
+        },
         changes={"membership": membership.pk, "valid_to": membership.valid_to.isoformat()},
         purpose=reason,
     )
@@ -364,7 +380,14 @@ def create_user(
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
-    record(by=by, action=AuditEntry.Action.ADMIN, obj=user, organisation=organisation, summary=f"created {username}")
+    record(
+        by=by,
+        action=AuditEntry.Action.ADMIN,
+        obj=user,
+        organisation=organisation,
+        message="user_created",
+        params={"user": username},
+    )
     grant_membership(by=by, user=user, organisation=organisation, role=role, regions=regions)
     return user
 
@@ -391,7 +414,8 @@ def set_organisation_regions(*, by: User, organisation: Organisation, regions: I
             action=AuditEntry.Action.ADMIN,
             obj=organisation,
             organisation=organisation,
-            summary=f"regions of {organisation.code}: {', '.join(codes) or 'none'}",
+            message="organisation_regions",
+            params={"organisation": organisation.code, "regions": ", ".join(codes) or "—"},
             changes={"regions": [before, codes], "memberships_narrowed": narrowed},
         )
     return organisation

@@ -144,7 +144,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> dict[st
         persons = list(queryset.order_by("pk")[: filters.limit + 1])
         following = persons[filters.limit - 1].registration_number if len(persons) > filters.limit else None
         persons = persons[: filters.limit]
-    record_reads(by=request.user, persons=persons, summary="listed through the API")
+    record_reads(by=request.user, persons=persons, message="api_list")
     return {"items": [_summary(p) for p in persons], "next": following}
 
 

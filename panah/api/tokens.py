@@ -48,7 +48,8 @@ def issue_token(*, by: Any, user: Any, name: str, days: int | None = None) -> tu
         by=by,
         action=AuditEntry.Action.ADMIN,
         obj=token,
-        summary=f"issued API token {token.prefix}… to {user.get_username()}, valid {days} days",
+        message="token_issued",
+        params={"prefix": token.prefix, "user": user.get_username(), "count": days},
     )
     return token, secret
 
@@ -63,7 +64,8 @@ def revoke_token(*, by: Any, token: ApiToken) -> ApiToken:
             by=by,
             action=AuditEntry.Action.ADMIN,
             obj=token,
-            summary=f"revoked API token {token.prefix}… of {token.user.get_username()}",
+            message="token_revoked",
+            params={"prefix": token.prefix, "user": token.user.get_username()},
         )
     return token
 

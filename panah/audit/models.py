@@ -66,6 +66,10 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     person_number = models.CharField(max_length=20, blank=True, db_index=True)
+    # What happened, as a code of `panah.audit.messages` with its parameters, put into words in the
+    # reader's language by `text`; `summary` holds the same in English (and is all an older entry has).
+    message = models.CharField(max_length=40, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     purpose = models.CharField(max_length=300, blank=True)
@@ -97,3 +101,16 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (see `panah.audit.messages`)."""
+        from panah.audit.messages import render
+
+        return (render(self.message, self.parameters) if self.message else "") or self.summary
+
+    @property
+    def purpose_text(self) -> str:
+        from panah.audit.messages import purpose
+
+        return purpose(self.purpose)

@@ -5,7 +5,7 @@ the authorisation policy are written by `record_refusals` once the refused work 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from panah.audit.messages import MESSAGES, english
 from panah.audit.models import AuditEntry
+from panah.common.phrases import label
 
 if TYPE_CHECKING:
     from panah.accounts.models import User
@@ -47,6 +49,8 @@ def _entry(
     purpose: str,
     organisation: Any,
     context: dict[str, Any],
+    message: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """One unsaved audit entry: who (the user, or the context's username), from where (the context's
     channel and address), on what, and why."""
@@ -59,7 +63,9 @@ def _entry(
         object_id=str(obj.pk) if obj is not None else "",
         person_id=getattr(person, "pk", None),
         person_number=getattr(person, "registration_number", "") or "",
-        summary=summary[:300],
+        message=message,
+        parameters=dict(params or {}),
+        summary=(english(message, params) if message else summary)[:300],
         changes=changes or {},
         purpose=purpose[:300],
         channel=context.get("channel", "web"),
@@ -86,8 +92,11 @@ def record(
     purpose: str = "",
     organisation: Any = None,
     username: str = "",
+    message: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit entry. `username` names who acted when nobody is signed in (a failed sign-in).
+    """Append one audit entry, saying what happened as `message` (a code of `panah.audit.messages`)
+    with `params`; `summary` (free words) only for what the catalogue cannot say. `username` names who acted when nobody is signed in (a failed sign-in).
     Side effects: one row in the audit log."""
     if person is None and obj is not None and hasattr(obj, "person_id"):
         person = getattr(obj, "person", None)
@@ -97,13 +106,20 @@ def record(
     entry = _entry(
         by=by, action=action, obj=obj, person=person, summary=summary, changes=changes, purpose=purpose,
         organisation=organisation, context={**context, "username": username} if username else context,
+        message=_known(message), params=params,
     )  # fmt: skip
     entry.save(force_insert=True)
     return entry
 
 
+def _known(message: str) -> str:
+    if message and message not in MESSAGES:
+        raise KeyError(f"audit message {message!r} is not in panah.audit.messages.MESSAGES")
+    return message
+
+
 def record_person_reads(
-    *, by: User | None, persons: list[Any], summary: str, purpose: str = "", obj: models.Model | None = None
+    *, by: User | None, persons: list[Any], message: str, purpose: str = "", obj: models.Model | None = None
 ) -> int:
     """One "view" entry per person read in a list (an API page, say), written in one statement; each names
     `obj` (what was opened: a pair of records, say) when given, else the person.
@@ -117,11 +133,12 @@ def record_person_reads(
             action=AuditEntry.Action.VIEW,
             obj=obj if obj is not None else person,
             person=person,
-            summary=summary,
+            summary="",
             changes=None,
             purpose=purpose,
             organisation=organisation,
             context=context,
+            message=_known(message),
         )
         for person in persons
     ]
@@ -193,7 +210,7 @@ def check_read_quota(by: User | None, person_ids: Iterable[int]) -> None:
 
 
 def record_reads(
-    *, by: User | None, persons: list[Any], purpose: str = "", summary: str = "", obj: models.Model | None = None
+    *, by: User | None, persons: list[Any], purpose: str = "", message: str = "", obj: models.Model | None = None
 ) -> int:
     """Audit that `by` read `persons` (a record's page, a list, an API page), after checking the hourly
     read quota. Side effects: one "view" entry per person. Raises ReadQuotaExceeded past the quota."""
@@ -201,9 +218,9 @@ def record_reads(
         return 0
     check_read_quota(by, [p.pk for p in persons])
     if obj is not None and len(persons) == 1:
-        record(by=by, action=AuditEntry.Action.VIEW, obj=obj, person=persons[0], purpose=purpose, summary=summary)
+        record(by=by, action=AuditEntry.Action.VIEW, obj=obj, person=persons[0], purpose=purpose, message=message)
         return 1
-    return record_person_reads(by=by, persons=persons, summary=summary, purpose=purpose, obj=obj)
+    return record_person_reads(by=by, persons=persons, message=message, purpose=purpose, obj=obj)
 
 
 # --- Refused attempts ---------------------------------------------------------------------------
@@ -231,7 +248,9 @@ def record_refusals(refusals: list[Refusal]) -> int:
                 object_id=object_id[:64],
                 person_id=getattr(person, "pk", None),
                 person_number=getattr(person, "registration_number", "") or "",
-                summary=f"refused: {refusal.action}"[:300],
+                message="refused",
+                parameters={"action": label("panah.accounts.roles.Action", refusal.action)},
+                summary=english("refused", {"action": refusal.action})[:300],
                 changes={"action": refusal.action, "reason": refusal.reason, "target": target.label if target else ""},
                 channel=context.get("channel", "web"),
                 ip_address=context.get("ip"),
@@ -256,7 +275,8 @@ def expire_entries(*, by: User | None, before: dt.datetime, rule: str) -> int:
         record(
             by=by,
             action=AuditEntry.Action.COMMAND,
-            summary=f"deleted {deleted} audit entries recorded before {before.date().isoformat()} (rule {rule})",
+            message="audit_expired",
+            params={"count": deleted, "before": before.date().isoformat(), "rule": rule},
             changes={"deleted": deleted, "before": before.isoformat(), "rule": rule},
         )
     return deleted

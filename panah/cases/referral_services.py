@@ -25,6 +25,7 @@ from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.cases.models import Case, Referral, ReferralEvent, ReferralSubject, ServiceDelivery
 from panah.cases.referral_workflow import PARTNER, ReferralKind, ReferralState, available, step_named
+from panah.common.phrases import day, label
 from panah.knowledge.models import PartnerProject
 from panah.registry.models import Consent, HouseholdMember, Person
 
@@ -175,7 +176,8 @@ def send_referral(
         obj=referral,
         person=person,
         organisation=organisation,
-        summary=f"referred to project {project.pk} ({kind}), {len(subjects)} person(s) shared",
+        message="referred",
+        params={"project": project.pk, "kind": label("cases.Referral.kind", kind), "count": len(subjects)},
         changes={"shared": [_number(p) for p, _r, _c in subjects], "consent": consent.pk},
         purpose="referral to a partner project",
     )
@@ -254,7 +256,8 @@ def step_referral(*, by: User, referral: Referral, step: str, effective: dt.date
             obj=referral,
             person=referral.person,
             organisation=referral.to_organisation,
-            summary=f"referral {found.name} effective {effective.isoformat()}",
+            message="referral_step",
+            params={"step": label("cases.Referral.state", found.target), "effective": day(effective)},
             changes={"state": [before, found.target]},
             purpose=reason.strip(),
         )
@@ -301,7 +304,8 @@ def record_delivery(
             obj=referral,
             person=referral.person,
             organisation=referral.to_organisation,
-            summary=f"service delivered: {service}"[:300],
+            message="service_delivered",
+            params={"service": service[:200]},
             changes={"delivered_on": delivered_on.isoformat()},
         )
     return delivery

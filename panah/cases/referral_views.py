@@ -65,7 +65,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     record(
         by=request.user,
         action=AuditEntry.Action.SEARCH,
-        summary="referrals inbox",
+        message="referrals_inbox",
         changes={"addressed": len(found.addressed), "sent": len(found.sent)},
     )
     return render(request, "cases/referrals.html", {"title": _("Referrals"), "inbox": found})

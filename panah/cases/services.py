@@ -32,6 +32,9 @@ from panah.cases.models import (
     PersonCondition,
 )
 from panah.cases.workflows import BIRTH, DEADLINES, OPENED, OPENING_STATUS_EVENT, STATE_PROCEDURES, WORKFLOWS, CaseKind
+from panah.common.phrases import day, label
+from panah.common.phrases import region as region_param
+from panah.common.phrases import step as step_param
 from panah.registry.models import Document, DocumentType, Person, PopulationType
 from panah.status.models import EventKind, StatusEvent
 from panah.status.services import record_status_event
@@ -221,7 +224,8 @@ def open_case(
         obj=case,
         person=person,
         organisation=organisation,
-        summary=f"opened {kind} case",
+        message="case_opened",
+        params={"kind": label("cases.Case.kind", kind)},
         changes={"state": case.state, "opened_on": opened_on.isoformat()},
     )
     return case
@@ -338,7 +342,12 @@ def transition_case(
         obj=case,
         person=person,
         organisation=case.organisation,
-        summary=f"{case.kind} case: {step.name} effective {effective.isoformat()}",
+        message="case_step",
+        params={
+            "kind": label("cases.Case.kind", case.kind),
+            "step": step_param(case.kind, step.name),
+            "effective": day(effective),
+        },
         changes={"state": [before, case.state], "reference": decision_reference},
     )
     return case
@@ -384,7 +393,8 @@ def transfer_case(
         obj=case,
         person=case.person,
         organisation=organisation,
-        summary=f"transferred case from {from_region} to {region.pk}",
+        message="case_transferred",
+        params={"old": region_param(from_region), "new": region_param(region.pk)},
         changes={"region": [from_region, region.pk], "organisation": organisation.pk},
         purpose=note,
     )
@@ -415,7 +425,7 @@ def assign_case(*, by: User, case: Case, officer: Any) -> Case:
         action=AuditEntry.Action.CHANGE,
         obj=case,
         person=case.person,
-        summary="assigned case",
+        message="case_assigned",
         changes={"assigned_to": getattr(officer, "username", None)},
     )
     return case
@@ -434,7 +444,7 @@ def add_note(*, by: User, case: Case, text: str) -> CaseEvent:
         recorded_by=by if getattr(by, "pk", None) else None,
         text=text,
     )
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=case, person=case.person, summary="note on case")
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=case, person=case.person, message="case_note")
     return event
 
 
@@ -451,7 +461,14 @@ def add_task(*, by: User, case: Case, title: str, due_on: dt.date | None = None,
         assigned_to=assigned_to,
         created_by=by if getattr(by, "pk", None) else None,
     )
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=case, person=case.person, summary=f"task: {title}"[:300])
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=case,
+        person=case.person,
+        message="case_task",
+        params={"title": title[:200]},
+    )
     return task
 
 
@@ -470,7 +487,8 @@ def complete_task(*, by: User, task: CaseTask, done_on: dt.date | None = None) -
         action=AuditEntry.Action.CHANGE,
         obj=task.case,
         person=task.case.person,
-        summary=f"task done: {task.title}"[:300],
+        message="case_task_done",
+        params={"title": task.title[:200]},
     )
     return task
 
@@ -496,19 +514,26 @@ def record_obstacle(*, by: User, case: Case, kind: str, found_on: dt.date, note:
     obstacle = BirthObstacle.objects.create(
         case=case, kind=kind, found_on=found_on, note=note, recorded_by=by if getattr(by, "pk", None) else None
     )
-    label = str(ObstacleKind(kind).label)
+    obstacle_label = str(ObstacleKind(kind).label)
     block = WORKFLOWS[case.kind].transition("block")
     if block is not None and case.state in block.sources and found_on >= case.state_since:
-        transition_case(by=by, case=case, transition="block", effective=found_on, note=label)
+        transition_case(by=by, case=case, transition="block", effective=found_on, note=obstacle_label)
     else:
         CaseEvent.objects.create(
             case=case,
             kind=CaseEvent.Kind.OBSTACLE,
             effective=found_on,
-            text=label,
+            text=obstacle_label,
             recorded_by=by if getattr(by, "pk", None) else None,
         )
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=case, person=case.person, summary=f"obstacle: {kind}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=case,
+        person=case.person,
+        message="obstacle",
+        params={"kind": label("cases.BirthObstacle.kind", kind)},
+    )
     return obstacle
 
 
@@ -526,7 +551,8 @@ def resolve_obstacle(*, by: User, obstacle: BirthObstacle, resolved_on: dt.date)
         action=AuditEntry.Action.CHANGE,
         obj=obstacle.case,
         person=obstacle.case.person,
-        summary=f"obstacle resolved: {obstacle.kind}",
+        message="obstacle_resolved",
+        params={"kind": label("cases.BirthObstacle.kind", obstacle.kind)},
     )
     return obstacle
 
@@ -553,7 +579,14 @@ def record_condition(
         reference=reference,
         recorded_by=by if getattr(by, "pk", None) else None,
     )
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=condition, person=person, summary=f"condition: {kind}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=condition,
+        person=person,
+        message="condition",
+        params={"kind": label("cases.PersonCondition.kind", kind)},
+    )
     return condition
 
 

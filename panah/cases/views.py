@@ -301,7 +301,7 @@ def eligible(request: HttpRequest) -> HttpResponse:
     record(
         by=request.user,
         action=AuditEntry.Action.SEARCH,
-        summary="list of persons eligible for a permit or citizenship",
+        message="eligible_list",
         changes={"results": len(rows)},
     )
     return render(

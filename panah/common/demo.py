@@ -2467,8 +2467,8 @@ def load_plan(plan: DemoPlan) -> DemoSummary:
         by=None,
         action=AuditEntry.Action.COMMAND,
         organisation=organisations["mlsp"],
-        summary=f"demo registry loaded: {summary.persons} persons, {summary.status_events} status events "
-        f"(seed {plan.seed})",
+        message="demo_loaded",
+        params={"persons": summary.persons, "events": summary.status_events, "seed": plan.seed},
         changes=summary.as_dict(),
     )
     return summary

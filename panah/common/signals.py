@@ -13,13 +13,13 @@ from panah.audit.services import record
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(by=user, action=AuditEntry.Action.LOGIN, summary="signed in")
+    record(by=user, action=AuditEntry.Action.LOGIN, message="signed_in")
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record(by=user, action=AuditEntry.Action.LOGOUT, summary="signed out")
+        record(by=user, action=AuditEntry.Action.LOGOUT, message="signed_out")
 
 
 @receiver(user_login_failed)
@@ -30,7 +30,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         by=None,
         username=str(credentials.get("username", ""))[:150],
         action=AuditEntry.Action.LOGIN_FAILED,
-        summary="failed sign-in",
+        message="sign_in_failed",
     )
 
 

@@ -51,7 +51,8 @@ def export_persons(
         record(
             by=by,
             action=AuditEntry.Action.EXPORT,
-            summary=f"exported {count} persons as a person file ({file_format})",
+            message="person_file_export",
+            params={"count": count, "format": file_format},
             changes={"count": count, "format": file_format, "filters": filters.as_dict()},
             purpose=purpose,
         )

@@ -57,7 +57,7 @@ def subject_access(*, by: Any, person: Person, purpose: str) -> dict[str, Any]:
         action=AuditEntry.Action.EXPORT,
         obj=person,
         person=person,
-        summary="data-subject access export",
+        message="subject_access_export",
         purpose=purpose,
     )
     needs = list(person.specific_needs.select_related("code", "identified_by"))
@@ -258,8 +258,10 @@ def subject_access(*, by: Any, person: Person, purpose: str) -> dict[str, Any]:
                 "organisation": _str(a.organisation),
                 "action": a.action,
                 "action_label": a.get_action_display(),
-                "summary": a.summary,
-                "purpose": a.purpose,
+                "message": a.message,
+                "parameters": a.parameters,
+                "summary": a.text,
+                "purpose": a.purpose_text,
                 "channel": a.channel,
             }
             for a in audit

@@ -15,6 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from panah.common.phrases import Count
+
 # The person-file columns (ARCHITECTURE.md 3.1) as a reader names them.
 COLUMN_LABELS: dict[str, Promise] = {
     "person_id": _("identifier"),
@@ -187,6 +189,9 @@ MESSAGES: dict[str, Promise] = {
     "outcome_imported": ngettext_lazy("%(created)s person imported.", "%(created)s persons imported.", "created"),
     "outcome_imported_some": _("Persons imported: %(created)s; rows with errors, not imported: %(rows)s."),
     "outcome_failed": _("The import failed; nothing was written. The failure is logged."),
+    "outcome_interrupted": _(
+        "Interrupted: the server stopped while this ran. Nothing of it was saved; start it again."
+    ),
 }
 
 SEVERITY_LABELS: dict[str, Promise] = {"error": _("error"), "warning": _("warning"), "note": _("note")}
@@ -218,11 +223,6 @@ def _param(key: str, value: Any) -> Any:
     return value
 
 
-class Count(int):
-    """A count that picks a plural form as a number and is written with thousands grouped (1 234)."""
-
-    def __str__(self) -> str:
-        return f"{int(self):,}".replace(",", "\u00a0")
 
 
 def render(code: str, params: Mapping[str, Any] | None = None) -> str:

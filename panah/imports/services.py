@@ -128,7 +128,8 @@ def save_mapping(*, by: User | None, organisation: Any, mapping: ImportMapping) 
         by=by,
         action=AuditEntry.Action.ADMIN,
         organisation=organisation,
-        summary=f"saved the import mapping of {saved} headers and values",
+        message="import_mapping_saved",
+        params={"count": saved},
         changes={"columns": mapping.columns, "values": mapping.values},
     )
     return saved
@@ -338,7 +339,8 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
                 action=AuditEntry.Action.CREATE,
                 obj=run,
                 organisation=run.organisation,
-                summary=f"imported {report.created} persons from {run.file_name} (import {run.pk})",
+                message="imported",
+                params={"count": report.created, "file": run.file_name, "run": run.pk},
             )
         state = ImportRun.State.IMPORTED
         report.outcome, report.outcome_params = "outcome_imported", {"created": report.created}
@@ -351,7 +353,8 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
             action=AuditEntry.Action.ADMIN,
             obj=run,
             organisation=run.organisation,
-            summary=f"checked {run.file_name} (import {run.pk}): {report.error_count} errors, nothing written",
+            message="import_checked",
+            params={"file": run.file_name, "run": run.pk, "count": report.error_count},
         )
     if progress is not None:
         progress(1000, 1000)
@@ -383,7 +386,8 @@ def write(run: ImportRun, records: list[Record], *, by: User | None, progress: P
         by=by,
         action=AuditEntry.Action.CREATE,
         organisation=run.organisation,
-        summary=f"started import {run.pk} of {run.file_name}",
+        message="import_started",
+        params={"run": run.pk, "file": run.file_name},
     )
     households = _households(run, records)
     evidence = f"person file {run.file_name}, import {run.pk}"
@@ -467,11 +471,12 @@ def write(run: ImportRun, records: list[Record], *, by: User | None, progress: P
             bulk.insert_rows(
                 AuditEntry,
                 ("at", "user_id", "username", "organisation_id", "action", "object_type", "object_id", "person_id",
-                 "person_number", "summary", "channel", "ip_address"),
+                 "person_number", "message", "parameters", "summary", "channel", "ip_address"),
                 [
                     (now, template.user_id, template.username, organisation_id, AuditEntry.Action.CREATE,
-                     "registry.Person", str(pid), pid, number, f"registered {number} (import {run.pk}, row {r.row})",
-                     template.channel, template.ip_address)
+                     "registry.Person", str(pid), pid, number, "registered_import",
+                     {"number": number, "run": run.pk, "row": r.row},
+                     f"registered {number} (import {run.pk}, row {r.row})", template.channel, template.ip_address)
                     for (r, pid), number in zip(pairs, numbers, strict=True)
                 ],
             )  # fmt: skip

@@ -1,12 +1,10 @@
 """The import of a person file as a background job, run by the django-tasks database worker."""
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.accounts.permissions import acting_as
 from panah.audit.models import AuditEntry
-from panah.imports.messages import render
 from panah.imports.models import ImportRun
 from panah.imports.services import run_import
 from panah.jobs.services import finish_message, running
@@ -28,6 +26,7 @@ def import_person_file(job_id: int, run_id: int) -> int:
                 state=ImportRun.State.FAILED, finished_at=timezone.now(), content=b""
             )
             raise
-        outcome = render(run.report.get("outcome", ""), run.report.get("outcome_params"))
-        finish_message(job_id, outcome or _("Finished."))
+        finish_message(
+            job_id, "import_outcome", code=run.report.get("outcome", ""), params=run.report.get("outcome_params")
+        )
     return run.created

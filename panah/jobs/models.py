@@ -30,7 +30,9 @@ class Job(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(null=True)  # unknown until the task has counted its work
-    message = models.TextField(blank=True)  # the outcome in words, or what went wrong
+    # The outcome, or what went wrong: a code of `panah.jobs.messages` with its parameters (`text`).
+    message = models.TextField(blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True)
@@ -43,6 +45,13 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def text(self) -> str:
+        """The outcome in the active language."""
+        from panah.jobs.messages import render
+
+        return render(self.message, self.parameters) if self.message else ""
 
     @property
     def finished(self) -> bool:

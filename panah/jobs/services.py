@@ -8,11 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from panah.accounts.models import User
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import label
+from panah.jobs.messages import MESSAGES
 from panah.jobs.models import Job
 
 
@@ -25,7 +26,13 @@ def start(
     a task whose job it cannot read)."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, requested_by=by if getattr(by, "pk", None) else None)
-        record(by=by, action=audit_action, obj=job, summary=f"started {job.get_kind_display()}")
+        record(
+            by=by,
+            action=audit_action,
+            obj=job,
+            message="job_started",
+            params={"kind": label("jobs.Job.kind", job.kind)},
+        )
 
         def enqueue() -> None:
             result = task.enqueue(job_id=job.pk, **arguments)
@@ -51,14 +58,20 @@ def running(job_id: int) -> Iterator[Callable[[int, int], None]]:
         yield progress
     except Exception as error:
         Job.objects.filter(pk=job_id).update(
-            state=Job.State.FAILED, finished_at=timezone.now(), message=f"{type(error).__name__}: {error}"
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            message="failed",
+            parameters={"error": f"{type(error).__name__}: {error}"[:500]},
         )
         raise
     Job.objects.filter(pk=job_id).update(state=Job.State.DONE, finished_at=timezone.now())
 
 
-def finish_message(job_id: int, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(message=message)
+def finish_message(job_id: int, message: str, **parameters: Any) -> None:
+    """Say how the job ended: `message`, a code of `panah.jobs.messages`, with its parameters."""
+    if message not in MESSAGES and message != "import_outcome":
+        raise KeyError(f"job message {message!r} is not in panah.jobs.messages.MESSAGES")
+    Job.objects.filter(pk=job_id).update(message=message, parameters=parameters)
 
 
 # A command-line import runs in the caller's process; one still waiting after this long was killed.
@@ -75,11 +88,10 @@ def fail_interrupted() -> int:
     from panah.imports.models import ImportRun
 
     now = timezone.now()
-    message = gettext("Interrupted: the server stopped while this ran. Nothing of it was saved; start it again.")
     jobs = list(Job.objects.filter(state=Job.State.RUNNING).values_list("pk", flat=True))
-    Job.objects.filter(pk__in=jobs).update(state=Job.State.FAILED, finished_at=now, message=message)
+    Job.objects.filter(pk__in=jobs).update(state=Job.State.FAILED, finished_at=now, message="interrupted")
     runs = ImportRun.objects.filter(state=ImportRun.State.QUEUED).filter(
         Q(job_id__in=jobs) | Q(job__isnull=True, requested_at__lt=now - ABANDONED_AFTER)
     )
-    marked = runs.update(state=ImportRun.State.FAILED, finished_at=now, report={"outcome": message})
+    marked = runs.update(state=ImportRun.State.FAILED, finished_at=now, report={"outcome": "outcome_interrupted"})
     return len(jobs) + marked

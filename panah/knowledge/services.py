@@ -22,6 +22,7 @@ from panah.accounts.roles import Action
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import day, label
 from panah.knowledge import search
 from panah.knowledge.models import (
     ARTICLE_LANGUAGES,
@@ -114,7 +115,8 @@ def publish_version(
             by=by,
             action=AuditEntry.Action.CREATE if number == 1 else AuditEntry.Action.CHANGE,
             obj=version,
-            summary=f"published {article.slug} v{number}, in force from {effective_from.isoformat()}",
+            message="article_published",
+            params={"article": article.slug, "version": number, "effective": day(effective_from)},
         )
         version_id = version.pk
         transaction.on_commit(lambda: send_publication_notices.enqueue(version_id))
@@ -249,7 +251,11 @@ def record_training(
         training.organisers.set(organisers)
         TrainingTopic.objects.bulk_create([TrainingTopic(training=training, topic=t) for t in topics])
         record(
-            by=by, action=AuditEntry.Action.CREATE, obj=training, summary=f"training recorded: {training.title}"[:300]
+            by=by,
+            action=AuditEntry.Action.CREATE,
+            obj=training,
+            message="training_recorded",
+            params={"title": training.title[:200]},
         )
     return training
 
@@ -308,7 +314,8 @@ def add_participant(
             by=by,
             action=AuditEntry.Action.CHANGE,
             obj=training,
-            summary=f"participant added to training {training.pk}",
+            message="participant_added",
+            params={"training": training.pk},
             changes={"official": person.pk, "attended": attended, "pre_test": pre_test, "post_test": post_test},
         )
     return participation
@@ -392,10 +399,11 @@ def record_shared_information(
             action=AuditEntry.Action.CREATE,
             obj=shared,
             person=person,
-            summary=(
-                f"information shared: {'leaflet ' + leaflet.slug if leaflet else ''}"
-                f"{' ' if leaflet and project else ''}{'project ' + str(project.pk) if project else ''} in {language}"
-            ),
+            message="information_shared",
+            params={
+                "what": " ".join(x for x in (leaflet.slug if leaflet else "", str(project.pk) if project else "") if x),
+                "language": label("knowledge.ArticleTranslation.language", language),
+            },
             changes={
                 "leaflet": leaflet.slug if leaflet else None,
                 "project": project.pk if project else None,

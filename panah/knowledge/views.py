@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from panah.accounts.permissions import may, require
 from panah.accounts.roles import Action
 from panah.audit.services import record_reads
+from panah.common.phrases import label
 from panah.knowledge import selectors, services
 from panah.knowledge.forms import (
     ArticleForm,
@@ -447,7 +448,8 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         persons=[item.shared.person],
         obj=item.shared,
         purpose="handout printed",
-        summary=f"handout in {item.language}",
+        message="handout",
+        params={"language": label("knowledge.ArticleTranslation.language", item.language)},
     )
     if item.leaflet is None and item.project is None:
         raise Http404(_("Nothing to print."))

@@ -35,9 +35,10 @@ from panah.matching.comparisons import (
     Model,
     NameFrequencies,
     default_model,
+    evidence_from_levels,
+    evidence_text,
     levels_of,
     probability,
-    reason_from_levels,
     vetoed,
 )
 from panah.matching.normalise import prepare
@@ -95,7 +96,23 @@ class Pair:
     left_id: str
     right_id: str
     score: float
-    reason: str
+    # The evidence as stored, [[comparison, level, left value, right value], ...] (`describe`), and the
+    # records an implied pair is linked through.
+    evidence: tuple[tuple[str, ...], ...] = ()
+    through: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The evidence in words, in the active language."""
+        text = evidence_text(self.evidence)
+        if not self.through:
+            return text
+        linked = ngettext(
+            "the same person through record %(records)s",
+            "the same person through records %(records)s",
+            len(self.through),
+        ) % {"records": ", ".join(self.through)}
+        return f"{linked}; {text}"
 
 
 class InputError(ValueError):
@@ -324,8 +341,8 @@ def find_duplicates(
             left_features, right_features = right_features, left_features
         features.setdefault(left, left_features)
         features.setdefault(right, right_features)
-        reason = reason_from_levels(levels, left_features, right_features)
-        pairs.append(Pair(left, right, round(float(row["match_probability"]), 6), reason))
+        evidence = tuple(map(tuple, evidence_from_levels(levels, left_features, right_features)))
+        pairs.append(Pair(left, right, round(float(row["match_probability"]), 6), evidence))
     predictions.drop_table_from_database_and_remove_from_cache()
     pairs.sort(key=lambda p: (-p.score, p.left_id, p.right_id))
     if implied:
@@ -383,14 +400,9 @@ def implied_pairs(
                 if (left, right) in judged:
                     continue
                 levels = across[left, right]
-                through = list(dict.fromkeys(x for x in (a, link.left_id, link.right_id, b) if x not in (left, right)))
-                linked = ngettext(
-                    "the same person through record %(records)s",
-                    "the same person through records %(records)s",
-                    len(through),
-                ) % {"records": ", ".join(through)}
-                reason = reason_from_levels(levels, features[left], features[right])
-                yield Pair(left, right, link.score, f"{linked}; {reason}")
+                through = tuple(dict.fromkeys(x for x in (a, link.left_id, link.right_id, b) if x not in (left, right)))
+                evidence = tuple(map(tuple, evidence_from_levels(levels, features[left], features[right])))
+                yield Pair(left, right, link.score, evidence, through)
         first.extend(second)
         for member in second:
             group[member] = first

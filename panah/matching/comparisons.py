@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -590,6 +590,8 @@ class Score:
     levels: dict[str, str]
     evidence: list[tuple[Promise | str, Promise | str]]
     model: Model | None = None
+    # The evidence as stored: [[comparison, level, left value, right value], ...] (see `describe`).
+    codes: list[list[str]] = field(default_factory=list)
 
     @property
     def vetoed(self) -> bool:
@@ -617,13 +619,19 @@ def _birth_text(features: Features) -> str:
     return text
 
 
+def _shown(comparison: Comparison, left: Features, right: Features) -> tuple[str, str]:
+    if comparison.key == "birth":
+        return _birth_text(left), _birth_text(right)
+    return comparison.shown(left), comparison.shown(right)
+
+
 def _phrase(
     comparison: Comparison, level: Level, left: Features, right: Features, *, lazy: bool = True
 ) -> Promise | str:
-    if comparison.key == "birth":
-        shown_left, shown_right = _birth_text(left), _birth_text(right)
-    else:
-        shown_left, shown_right = comparison.shown(left), comparison.shown(right)
+    return _words(comparison, level, *_shown(comparison, left, right), lazy=lazy)
+
+
+def _words(comparison: Comparison, level: Level, shown_left: str, shown_right: str, *, lazy: bool) -> Promise | str:
     phrase = level.phrase
     if level.key == "exact" and comparison.key in ("given", "family", "patronymic"):
         if shown_left.casefold() == shown_right.casefold():
@@ -719,14 +727,20 @@ def score_pair(left: Features, right: Features, model: Model | None = None,
     weight = model.prior_weight
     levels: dict[str, str] = {}
     evidence: list[tuple[Promise | str, Promise | str]] = []
+    codes: list[list[str]] = []
     for comparison in COMPARISONS:
         level = comparison.level_of(left, right)
         levels[comparison.key] = level.key
         weight += model.level_weight(comparison.key, level.key)
         weight += tf_weight(model, comparison.key, level, left, right, frequencies)
         if not level.is_null:
-            evidence.append((comparison.label, _phrase(comparison, level, left, right)))
-    return Score(probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence, model=model)
+            shown = _shown(comparison, left, right)
+            evidence.append((comparison.label, _words(comparison, level, *shown, lazy=True)))
+            codes.append([comparison.key, level.key, *shown])
+    return Score(
+        probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence, model=model,
+        codes=codes,
+    )  # fmt: skip
 
 
 # Documents that only the same person shares: the same number, or its digits in another order (a
@@ -768,11 +782,31 @@ def vetoed(levels: Mapping[str, str], model: Model | None = None) -> bool:
     return any(levels.get(comparison) == level for comparison, level in (model or default_model()).vetoes)
 
 
-def reason_from_levels(levels: Mapping[str, str], left: Features, right: Features) -> str:
-    """The evidence line for levels Splink found (batch output), in the active language."""
-    parts = []
+def evidence_from_levels(levels: Mapping[str, str], left: Features, right: Features) -> list[list[str]]:
+    """The evidence, as stored (see `describe`), for levels Splink found (batch output)."""
+    codes = []
     for comparison in COMPARISONS:
         level = next(lv for lv in comparison.levels if lv.key == levels[comparison.key])
         if not level.is_null:
-            parts.append(f"{comparison.label}: {_phrase(comparison, level, left, right, lazy=False)}")
-    return "; ".join(parts)
+            codes.append([comparison.key, level.key, *_shown(comparison, left, right)])
+    return codes
+
+
+def describe(item: Sequence[str]) -> tuple[str, str]:
+    """One piece of stored evidence, [comparison, level, left value, right value], as (aspect, phrase) in
+    the active language. Evidence is stored so, not as words, because a pair found in a Russian-speaking
+    officer's session is reviewed by others in Kazakh or English; an item stored as words by an older
+    Panah ([aspect, phrase]) is shown as it is."""
+    if len(item) != 4:
+        return (str(item[0]), str(item[1])) if len(item) == 2 else ("", " ".join(map(str, item)))
+    key, level_key, left, right = item
+    comparison = BY_KEY.get(key)
+    level = next((lv for lv in comparison.levels if lv.key == level_key), None) if comparison else None
+    if comparison is None or level is None:  # a comparison this Panah no longer makes
+        return key, f"{left} / {right}"
+    return str(comparison.label), str(_words(comparison, level, left, right, lazy=False))
+
+
+def evidence_text(codes: Iterable[Sequence[str]]) -> str:
+    """Stored evidence as one line of words, in the active language."""
+    return "; ".join(f"{aspect}: {phrase}" for aspect, phrase in map(describe, codes))

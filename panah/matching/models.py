@@ -61,7 +61,8 @@ class CandidatePair(models.Model):
         "registry.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("second record")
     )
     score = models.FloatField(_("score"), help_text=_("How likely the two records are one person, from 0 to 1."))
-    # [[aspect, phrase], ...], e.g. [["family name", "Ахмади ≈ Ahmadi by transliteration"], ["birth", "same year"]]
+    # [[comparison, level, left value, right value], ...], e.g. [["family", "exact", "Ахмади", "Ahmadi"]]:
+    # codes put into words in the reader's language by `described_evidence` (comparisons.describe).
     evidence = models.JSONField(_("evidence"), default=list, blank=True)
     source = models.CharField(_("found by"), max_length=10, choices=Source.choices)
     state = models.CharField(_("decision"), max_length=10, choices=PairState.choices, default=PairState.OPEN)
@@ -87,6 +88,13 @@ class CandidatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id}~{self.right_id} {self.score:.2f} {self.state}"
+
+    @property
+    def described_evidence(self) -> list[tuple[str, str]]:
+        """The evidence as (aspect, phrase), in the active language."""
+        from panah.matching.comparisons import describe
+
+        return [describe(item) for item in self.evidence]
 
     def other(self, person_id: int) -> int:
         return self.right_id if person_id == self.left_id else self.left_id

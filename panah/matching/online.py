@@ -46,6 +46,7 @@ class Candidate:
     evidence: list[tuple[str, str]] = field(default_factory=list)
     visible: bool = True
     names: list[str] = field(default_factory=list)  # as written, every script
+    codes: list[list[str]] = field(default_factory=list)  # the evidence as stored (comparisons.describe)
 
     @property
     def percent(self) -> int:
@@ -234,7 +235,7 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
         if best.probability >= THRESHOLD:
             visible = person.pk in visible_ids
             names = [_display(row) for row in rows_by_person[person.pk]] if visible else []
-            candidates.append(Candidate(person, best.probability, list(best.evidence), visible, names))
+            candidates.append(Candidate(person, best.probability, list(best.evidence), visible, names, best.codes))
     candidates.sort(key=lambda c: (-c.probability, c.person.pk))
     return candidates[:SHOWN]
 
@@ -281,7 +282,7 @@ def record_decision(*, by: Any, person: Person, candidates: Iterable[Candidate],
     proposed again); pairs with records they cannot see stay open for a reviewer who can."""
     candidates = list(candidates)
     propose_pairs(
-        [(person.pk, c.person.pk, c.probability, [[str(a), str(p)] for a, p in c.evidence]) for c in candidates],
+        [(person.pk, c.person.pk, c.probability, c.codes) for c in candidates],
         source="online",
     )
     if decision != "different":

@@ -25,6 +25,7 @@ from panah.accounts.roles import Action
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import label
 from panah.common.templatetags.panah import day
 from panah.matching.comparisons import NameFrequencies
 from panah.matching.models import CandidatePair, Merge, NameFrequency, PairState, Source
@@ -92,11 +93,9 @@ def record_name_frequencies(frequencies: NameFrequencies) -> int:
 
 
 def _evidence(items: Iterable[Any]) -> list[list[str]]:
-    result = []
-    for item in items or []:
-        aspect, phrase = item
-        result.append([str(aspect)[:100], str(phrase)[:300]])
-    return result
+    """Evidence as stored: [comparison, level, left value, right value] per item, values cut to a length
+    a pair's page can show (see `comparisons.describe`)."""
+    return [[str(part)[:300] for part in item] for item in items or []]
 
 
 def propose_pairs(pairs: Iterable[tuple[int, int, float, list]], source: str) -> int:
@@ -197,7 +196,8 @@ def decide(*, by: User, pair: CandidatePair, decision: str, note: str = "") -> C
             action=AuditEntry.Action.CHANGE,
             obj=pair,
             person=person,
-            summary=f"duplicate review with {other.registration_number}: {decision}",
+            message="duplicate_review",
+            params={"other": other.registration_number, "decision": label("matching.CandidatePair.state", decision)},
             changes={"state": [before, decision], "score": pair.score, "other": other.registration_number},
             purpose=pair.note,
         )
@@ -422,7 +422,8 @@ def merge(*, by: User, survivor: Person, merged: Person, reason: str, pair: Cand
         action=AuditEntry.Action.MERGE,
         obj=done,
         person=survivor,
-        summary=f"merged {merged.registration_number} into this record",
+        message="merged_into_this",
+        params={"number": merged.registration_number},
         changes={"merged": merged.registration_number, "moved": counts},
         purpose=done.reason,
     )
@@ -431,7 +432,8 @@ def merge(*, by: User, survivor: Person, merged: Person, reason: str, pair: Cand
         action=AuditEntry.Action.MERGE,
         obj=done,
         person=merged,
-        summary=f"merged into {survivor.registration_number}",
+        message="merged_into",
+        params={"number": survivor.registration_number},
         changes={"survivor": survivor.registration_number, "moved": counts},
         purpose=done.reason,
     )
@@ -519,7 +521,8 @@ def unmerge(*, by: User, merge: Merge, reason: str = "") -> Merge:
             action=AuditEntry.Action.MERGE,
             obj=merge,
             person=person,
-            summary=f"undid the merge of {merged.registration_number} into {survivor.registration_number}",
+            message="unmerged",
+            params={"merged": merged.registration_number, "survivor": survivor.registration_number},
             changes={"other": other.registration_number, "missing": missing, "corrections_followed": followers},
             purpose=merge.undo_reason,
         )

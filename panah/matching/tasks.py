@@ -3,7 +3,6 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.accounts.scope import unscoped
@@ -39,7 +38,7 @@ def person_pairs(pairs: Iterable[Any]) -> dict[tuple[int, int], tuple[float, lis
         if left == right:
             continue
         key = (min(left, right), max(left, right))
-        evidence = [[_("evidence"), pair.reason]]
+        evidence = [list(item) for item in pair.evidence]
         if key not in best or pair.score > best[key][0]:
             best[key] = (pair.score, evidence)
     return best
@@ -70,9 +69,5 @@ def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
             ((left, right, score, evidence) for (left, right), (score, evidence) in sorted(pairs.items())),
             source="batch",
         )
-        finish_message(
-            job_id,
-            _("%(records)s name records of the registry compared; %(pairs)s probable duplicates queued for review.")
-            % {"records": f"{len(records):,}", "pairs": f"{proposed:,}"},
-        )
+        finish_message(job_id, "duplicates_queued", records=len(records), pairs=proposed)
     return proposed

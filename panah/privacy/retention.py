@@ -203,7 +203,13 @@ def apply(
             elif item.kind == RecordKind.IMPORT_FILE:
                 run = ImportRun.objects.get(pk=item.object_id)
                 ImportRun.objects.filter(pk=run.pk).update(content=b"")
-                record(by=by, action=AuditEntry.Action.CHANGE, obj=run, summary=f"emptied the import file; {why}")
+                record(
+                    by=by,
+                    action=AuditEntry.Action.CHANGE,
+                    obj=run,
+                    message="retention_import_file",
+                    params={"why": why},
+                )
                 counts["import_files"] += 1
             elif item.kind == RecordKind.IMPORT_REPORT:
                 run = ImportRun.objects.get(pk=item.object_id)
@@ -212,11 +218,17 @@ def apply(
                 report["header_row"] = None
                 report["erased_on"] = today.isoformat()
                 ImportRun.objects.filter(pk=run.pk).update(report=report)
-                record(by=by, action=AuditEntry.Action.CHANGE, obj=run, summary=f"erased the report's values; {why}")
+                record(
+                    by=by,
+                    action=AuditEntry.Action.CHANGE,
+                    obj=run,
+                    message="retention_report_values",
+                    params={"why": why},
+                )
                 counts["import_reports"] += 1
             elif item.kind == RecordKind.JOB:
                 job = Job.objects.get(pk=item.object_id)
-                record(by=by, action=AuditEntry.Action.CHANGE, obj=job, summary=f"deleted the job record; {why}")
+                record(by=by, action=AuditEntry.Action.CHANGE, obj=job, message="retention_job", params={"why": why})
                 job.delete()
                 counts["jobs"] += 1
             elif item.kind == RecordKind.AUDIT:
@@ -229,7 +241,8 @@ def apply(
         record(
             by=by,
             action=AuditEntry.Action.COMMAND,
-            summary="applied retention: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+            message="retention_applied",
+            params={"counts": ", ".join(f"{k} {v}" for k, v in counts.items())},
             changes=counts,
         )
     return counts

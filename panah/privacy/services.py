@@ -32,6 +32,7 @@ from panah.accounts.scope import unscoped
 from panah.accounts.selectors import acting_organisation
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import day, label
 from panah.privacy.models import Anonymisation, RequestKind, RequestState, SubjectRequest
 from panah.registry.models import Person
 
@@ -89,7 +90,8 @@ def record_request(
         action=AuditEntry.Action.CREATE,
         obj=request,
         person=person,
-        summary=f"data-subject request ({kind}) received {received_on.isoformat()}",
+        message="subject_request",
+        params={"kind": label("privacy.SubjectRequest.kind", kind), "received": day(received_on)},
     )
     return request
 
@@ -110,7 +112,7 @@ def start_request(*, by: User, request: SubjectRequest) -> SubjectRequest:
     request.state = RequestState.IN_PROGRESS
     request.handled_by = by
     request.save(update_fields=["state", "handled_by"])
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=request, person=request.person, summary="request in progress")
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=request, person=request.person, message="request_in_progress")
     return request
 
 
@@ -134,7 +136,7 @@ def complete_request(*, by: User, request: SubjectRequest, outcome: str, on: dt.
     request.closed_on = on or timezone.localdate()
     request.handled_by = by
     request.save(update_fields=["state", "outcome", "closed_on", "handled_by"])
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=request, person=request.person, summary="request answered")
+    record(by=by, action=AuditEntry.Action.CHANGE, obj=request, person=request.person, message="request_answered")
     return request
 
 
@@ -160,7 +162,7 @@ def refuse_request(*, by: User, request: SubjectRequest, reason: str) -> Subject
         action=AuditEntry.Action.CHANGE,
         obj=request,
         person=request.person,
-        summary="request refused",
+        message="request_refused",
         purpose=request.refusal_reason,
     )
     return request
@@ -270,7 +272,8 @@ def anonymise_person(
             action=AuditEntry.Action.CHANGE,
             obj=person,
             person=person,
-            summary=f"anonymised {person.registration_number}" + (f" under {rule}" if rule else ""),
+            message="anonymised_under" if rule else "anonymised",
+            params={"number": person.registration_number, "rule": rule},
             purpose=reason.strip(),
         )
     return anonymisation
@@ -403,7 +406,13 @@ def record_agreement(
         action=AuditEntry.Action.ADMIN,
         obj=agreement,
         organisation=provider,
-        summary=f"sharing agreement {agreement.reference}: {provider.code} → {recipient.code} until {valid_to}",
+        message="agreement",
+        params={
+            "reference": agreement.reference,
+            "provider": provider.code,
+            "recipient": recipient.code,
+            "until": day(valid_to),
+        },
         changes={"actions": actions, "regions": sorted(r.pk for r in regions)},
         purpose=agreement.purpose,
     )

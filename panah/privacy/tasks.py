@@ -1,6 +1,5 @@
 """Applying the retention rules as a background job (`retention.apply`), started from the retention page."""
 
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.accounts.permissions import acting_as
@@ -20,13 +19,5 @@ def apply_retention(job_id: int) -> dict[str, int]:
     with acting_as(requested_by, channel=AuditEntry.Channel.TASK), running(job_id) as progress:
         progress(0, 0)
         counts = retention.apply(by=requested_by, progress=progress)
-        finish_message(
-            job_id,
-            _(
-                "Persons anonymised: %(anonymised)s; kept because the law requires it: %(blocked)s; "
-                "import files emptied: %(import_files)s; import reports stripped: %(import_reports)s; "
-                "job records deleted: %(jobs)s; audit entries deleted: %(audit_entries)s."
-            )
-            % counts,
-        )
+        finish_message(job_id, "retention_applied", **counts)
     return counts

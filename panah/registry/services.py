@@ -19,6 +19,9 @@ from panah.accounts.permissions import Target, require
 from panah.accounts.roles import Action
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import fields as field_names
+from panah.common.phrases import label
+from panah.common.phrases import region as region_param
 from panah.registry import names as name_keys
 from panah.registry.models import (
     Address,
@@ -144,7 +147,8 @@ def register_person(
         obj=new,
         person=new,
         organisation=organisation,
-        summary=f"registered {new.registration_number}",
+        message="registered",
+        params={"number": new.registration_number},
         changes={"consent": bool(consent and consent.get("purpose"))},
     )
     return new
@@ -195,7 +199,8 @@ def update_person(*, by: User, person: Person, changes: Mapping[str, Any], reaso
             action=AuditEntry.Action.CHANGE,
             obj=person,
             person=person,
-            summary=f"changed {', '.join(diff)}",
+            message="changed_fields",
+            params={"fields": field_names("registry.Person", list(diff))},
             changes=diff,
             purpose=reason,
         )
@@ -224,7 +229,7 @@ def set_names(*, by: User, person: Person, names: Iterable[Mapping[str, Any]]) -
             action=AuditEntry.Action.CHANGE,
             obj=person,
             person=person,
-            summary="changed names",
+            message="changed_names",
             changes={"names": [old, new]},
         )
 
@@ -265,7 +270,8 @@ def move_person(*, by: User, person: Person, address: Mapping[str, Any]) -> Addr
             action=AuditEntry.Action.CHANGE,
             obj=person,
             person=person,
-            summary=f"moved from {old_region} to {new_region.pk}",
+            message="moved_region",
+            params={"old": region_param(old_region), "new": region_param(new_region.pk)},
             changes={"region": [old_region, new_region.pk]},
         )
     return new
@@ -282,7 +288,8 @@ def add_document(*, by: User, person: Person, fields: Mapping[str, Any]) -> Docu
         action=AuditEntry.Action.CHANGE,
         obj=document,
         person=person,
-        summary=f"added {document.get_type_display()}",
+        message="document_added",
+        params={"type": label("registry.Document.type", document.type)},
     )
     return document
 
@@ -301,7 +308,14 @@ def add_specific_need(
         SpecificNeed(person=person, code=code, identified_on=identified_on, identified_by=organisation, note=note)
     )
     need.save()
-    record(by=by, action=AuditEntry.Action.CHANGE, obj=need, person=person, summary=f"specific need {code.pk}")
+    record(
+        by=by,
+        action=AuditEntry.Action.CHANGE,
+        obj=need,
+        person=person,
+        message="specific_need",
+        params={"code": code.pk},
+    )
     return need
 
 
@@ -339,7 +353,11 @@ def join_household(*, by: User, person: Person, head: Person, relationship: str,
         action=AuditEntry.Action.CHANGE,
         obj=member,
         person=person,
-        summary=f"joined household {household} as {relationship}",
+        message="joined_household",
+        params={
+            "household": str(household),
+            "relationship": label("registry.HouseholdMember.relationship", relationship),
+        },
     )
     return member
 

@@ -45,11 +45,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     result = selectors.search_persons(query) if query.strip() else None
     if result is not None:
-        record_reads(by=request.user, persons=result.persons, summary="search result")
+        record_reads(by=request.user, persons=result.persons, message="search_result")
         record(
             by=request.user,
             action=AuditEntry.Action.SEARCH,
-            summary=f"search: {result.query}"[:300],
+            message="search",
+            params={"query": result.query[:250]},
             changes={"results": len(result.persons)},
         )
     template = "registry/search.html#results" if request.htmx else "registry/search.html"
@@ -278,7 +279,7 @@ def person_edit(request: HttpRequest, number: str) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list_queryset().order_by("-pk")
     page = Paginator(persons, 25).get_page(request.GET.get("page"))
-    record_reads(by=request.user, persons=list(page.object_list), summary="person list")
+    record_reads(by=request.user, persons=list(page.object_list), message="person_list")
     return render(request, "registry/person_list.html", {"page": page})
 
 

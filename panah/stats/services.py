@@ -46,7 +46,7 @@ def publish_release(*, by: User, title: str, parameters: Parameters) -> Release:
         period_start=parameters.period_start, period_end=parameters.period_end,
         parameters=parameters.to_dict(), figures=figures, content_hash=digest, published_by=by,
     )  # fmt: skip
-    record(by=by, action=AuditEntry.Action.EXPORT, obj=release, summary=f"published release {reference}",
+    record(by=by, action=AuditEntry.Action.EXPORT, obj=release, message="release_published", params={"reference": reference},
            purpose="official statistics release")  # fmt: skip
     return release
 

@@ -1,6 +1,5 @@
 """Background work of the statistics, run by the django-tasks database worker."""
 
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from panah.jobs.services import finish_message, running
@@ -15,5 +14,5 @@ def rebuild_statistics_index(job_id: int) -> int:
     figures stay answerable while it runs); the job's progress. Returns the number of rows written."""
     with running(job_id) as progress:
         written = facts.rebuild_all(progress=progress)
-        finish_message(job_id, _("%(rows)s index rows written.") % {"rows": f"{written:,}"})
+        finish_message(job_id, "index_rows_written", rows=written)
     return written

@@ -34,6 +34,7 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.common import dates
+from panah.common.phrases import day
 from panah.geo.models import Country, Region
 from panah.jobs.models import Job
 from panah.jobs.services import start as start_job
@@ -82,21 +83,19 @@ SEX_LABELS = {
 
 
 class StatisticsForm(forms.Form):
-    as_of = dates.DateField(label=gettext_lazy("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = dates.DateField(label=gettext_lazy("As of"), required=False)
     known_on = dates.DateField(
         label=gettext_lazy("As known on"),
         required=False,
         help_text=gettext_lazy("Leave empty for everything recorded until now."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_start = dates.DateField(
         label=gettext_lazy("Flows from"),
         required=False,
         help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_end = dates.DateField(
-        label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Flows until"), required=False
     )
     policy = forms.ChoiceField(
         label=gettext_lazy("Figures"),
@@ -327,7 +326,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/dashboard.html", context)
 
 
-def _download(request: HttpRequest, figures: dict[str, Any], *, kind: str, name: str, summary: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, figures: dict[str, Any], *, kind: str, name: str, message: str, params: dict[str, Any]
+) -> HttpResponse:
     from panah.stats import exports
 
     if kind == "csv":
@@ -338,7 +339,13 @@ def _download(request: HttpRequest, figures: dict[str, Any], *, kind: str, name:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    record(by=request.user, action=AuditEntry.Action.EXPORT, summary=summary[:300], purpose="statistics download")
+    record(
+        by=request.user,
+        action=AuditEntry.Action.EXPORT,
+        message=message,
+        params={**params, "format": kind.upper()},
+        purpose="statistics download",
+    )
     return response
 
 
@@ -356,8 +363,13 @@ def _download_current(request: HttpRequest, kind: str) -> HttpResponse:
         figures,
         kind=kind,
         name=f"panah-statistics-{parameters.as_of:%Y%m%d}",
-        summary=f"statistics {kind.upper()} as of {parameters.as_of} known on {parameters.known_on:%Y-%m-%d %H:%M}, "
-        f"policy {parameters.policy.method}, regions {','.join(regions) if regions else 'national'}",
+        message="statistics_download",
+        params={
+            "as_of": day(parameters.as_of),
+            "known_on": f"{parameters.known_on:%Y-%m-%d %H:%M}",
+            "policy": parameters.policy.method,
+            "regions": ", ".join(regions) if regions else "KZ",
+        },
     )
 
 
@@ -373,15 +385,14 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
 
 class PublishForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    as_of = dates.DateField(label=gettext_lazy("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = dates.DateField(label=gettext_lazy("As of"))
     period_start = dates.DateField(
         label=gettext_lazy("Flows from"),
         required=False,
         help_text=gettext_lazy("Leave both empty for the twelve months before the “as of” date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     period_end = dates.DateField(
-        label=gettext_lazy("Flows until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Flows until"), required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -450,7 +461,8 @@ def _release_download(request: HttpRequest, reference: str, kind: str) -> HttpRe
         release.figures,
         kind=kind,
         name=release.reference,
-        summary=f"release {release.reference} {kind.upper()}",
+        message="release_download",
+        params={"reference": release.reference},
     )
 
 

@@ -14,6 +14,7 @@ from panah.accounts.permissions import require
 from panah.accounts.roles import Action
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
+from panah.common.phrases import day, label
 from panah.registry.models import Person, PopulationType
 from panah.stats.facts import refresh_person as refresh_person_facts
 from panah.status.models import EXIT, RESULTING_POPULATION, ApplicationType, EventKind, StatusEvent
@@ -188,7 +189,8 @@ def record_status_event(
         action=AuditEntry.Action.DECIDE,
         obj=event,
         person=person,
-        summary=f"{event.get_kind_display()} effective {effective.isoformat()}",
+        message="status_event",
+        params={"kind": label("status.StatusEvent.kind", event.kind), "effective": day(effective)},
         changes={"kind": kind, "effective": effective.isoformat(), "reference": decision_reference},
     )
     return event
@@ -243,7 +245,12 @@ def correct_status_event(
         action=AuditEntry.Action.DECIDE,
         obj=correction,
         person=person,
-        summary=f"corrected event {event.pk}: {correction.get_kind_display()} effective {new_effective.isoformat()}",
+        message="status_corrected",
+        params={
+            "event": event.pk,
+            "kind": label("status.StatusEvent.kind", correction.kind),
+            "effective": day(new_effective),
+        },
         changes={"supersedes": event.pk, "kind": new_kind, "effective": new_effective.isoformat(), "reason": reason},
     )
     return correction

@@ -77,7 +77,7 @@ def test_the_import_runs_as_a_background_job_in_the_real_worker(cast):
     job = Job.objects.get(pk=run.job_id)
     assert run.state == ImportRun.State.IMPORTED and run.created == 3
     assert (job.kind, job.state, job.done, job.total) == ("import_persons", "done", 1000, 1000)
-    assert "3 persons imported" in job.message
+    assert "3 persons imported" in job.text
     assert AuditEntry.objects.filter(channel="task", action="create", person_id__isnull=False).count() == 3
     assert run.content == b"" or bytes(run.content) == b""
 

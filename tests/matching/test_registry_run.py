@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from panah.accounts.scope import unscoped
 from panah.jobs.models import Job
+from panah.matching.batch import Pair
 from panah.matching.models import CandidatePair, NameFrequency, PairState
 from panah.matching.normalise import prepare
 from panah.matching.tasks import person_pairs
@@ -54,7 +55,7 @@ def test_administrator_runs_duplicates_over_the_registry_and_pairs_join_the_queu
     ]
     assert pairs[0].score >= 0.9 and pairs[0].evidence
     # Three persons here and the three of the cast.
-    assert "6 name records of the registry compared; 1 probable duplicates queued for review." in job.message
+    assert "6 name records of the registry compared; 1 probable duplicates queued for review." in job.text
     # The names' frequencies on the registry, kept for the online check: three Nurzais of six records.
     nurzai = prepare({"family_name": "Nurzai"})["family_skel"]
     assert NameFrequency.objects.get(column="family_skel", value=nurzai).count == 3
@@ -70,10 +71,11 @@ def test_only_administrators_start_a_registry_run(client, cast, who):
 
 
 def test_record_pairs_fold_into_person_pairs_keeping_the_best_score():
-    class Pair:
-        def __init__(self, left, right, score):
-            self.left_id, self.right_id, self.score, self.reason = left, right, score, "evidence"
+    def pair(left, right, score, given):
+        return Pair(left, right, score, (("given", "exact", given, given),))
 
-    folded = person_pairs([Pair("7:0", "3:1", 0.92), Pair("3:0", "7:1", 0.97), Pair("5:0", "5:1", 0.99)])
+    folded = person_pairs(
+        [pair("7:0", "3:1", 0.92, "Ali"), pair("3:0", "7:1", 0.97, "Karim"), pair("5:0", "5:1", 0.99, "Zia")]
+    )
     assert list(folded) == [(3, 7)]
-    assert folded[(3, 7)][0] == 0.97
+    assert folded[(3, 7)] == (0.97, [["given", "exact", "Karim", "Karim"]])

@@ -162,7 +162,7 @@ def test_a_system_administrator_sees_what_is_due_and_applies_it_in_the_backgroun
 
     job.refresh_from_db()
     assert job.state == Job.State.DONE and (job.done, job.total) == (1, 1)
-    assert job.message.startswith("Persons anonymised: 1; kept because the law requires it: 0;")
+    assert job.text.startswith("Persons anonymised: 1; kept because the law requires it: 0;")
     with unscoped("test"):
         assert Anonymisation.objects.get().person_id == died.pk
     entry = AuditEntry.objects.get(summary__startswith="applied retention")
