@@ -3,30 +3,11 @@
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import blocking_violations, sign_in
 
 pytestmark = pytest.mark.browser
-
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page: Any, name: str) -> list[str]:
-    """axe's serious and critical violations on the page, one readable line per element."""
-    response = Axe().run(page).response
-    found = []
-    for violation in response["violations"]:
-        if violation["impact"] not in BLOCKING:
-            continue
-        for node in violation["nodes"]:
-            found.append(
-                f"{name}: [{violation['impact']}] {violation['id']}: {violation['help']}\n"
-                f"    at {node['target']}: {node['html'][:200]}\n"
-                f"    {node.get('failureSummary', '').replace(chr(10), ' ')}"
-            )
-    return found
 
 
 def test_login_search_results_person_and_form_errors_have_no_serious_axe_violations(
