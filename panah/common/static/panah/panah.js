@@ -7,9 +7,10 @@ document.addEventListener("DOMContentLoaded", function () {
 
 // A table wider than the screen scrolls inside its own box (panah.css). While it does, the table takes
 // keyboard focus, so that it can be scrolled with the arrow keys (WCAG 2.1.1; the arrow keys scroll the
-// focused element's nearest scrolling box, the table or the .table-scroll around it); once it fits again
-// it leaves the tab order, so a wide screen has no needless stops. Done again when the window is resized
-// and when htmx brings new content.
+// focused element's nearest scrolling box, the table or the .table-scroll around it). Chromium and Firefox
+// make a scrolling box focusable of their own accord, Safari does not. Once the table fits again it leaves
+// the tab order, so a wide screen has no needless stops. Done again when the window is resized and when
+// htmx brings new content.
 (function () {
   function scrolls(box) {
     var overflow = getComputedStyle(box).overflowX;
