@@ -3,30 +3,11 @@
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import blocking_violations, sign_in
 
 pytestmark = pytest.mark.browser
-
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page: Any, name: str) -> list[str]:
-    """axe's serious and critical violations on the page, one readable line per element."""
-    response = Axe().run(page).response
-    found = []
-    for violation in response["violations"]:
-        if violation["impact"] not in BLOCKING:
-            continue
-        for node in violation["nodes"]:
-            found.append(
-                f"{name}: [{violation['impact']}] {violation['id']}: {violation['help']}\n"
-                f"    at {node['target']}: {node['html'][:200]}\n"
-                f"    {node.get('failureSummary', '').replace(chr(10), ' ')}"
-            )
-    return found
 
 
 def test_login_search_results_person_and_form_errors_have_no_serious_axe_violations(
@@ -54,3 +35,33 @@ def test_login_search_results_person_and_form_errors_have_no_serious_axe_violati
 
     print("\n".join(found))
     assert not found, "axe found serious or critical violations:\n" + "\n".join(found)
+
+
+def test_a_table_wider_than_a_phone_is_reached_and_scrolled_with_the_keyboard(
+    cast: Any, refugee_timeline: list[Any], new_page: Any
+) -> None:
+    """On a phone the status timeline scrolls inside its own box and has no link to tab to: Tab reaches the
+    table itself and the arrow keys scroll it. On a wide screen, where it fits, it is no stop for Tab.
+
+    Chromium (since 130) and Firefox put a scrolling box in the tab order of their own accord, Safari does
+    not: so the table asks for it itself, with tabindex="0" while it scrolls (panah.js), and that is checked
+    here along with what the keys do."""
+    page = new_page(viewport={"width": 360, "height": 800})
+    sign_in(page, cast.officer_a)
+    page.goto(f"/persons/{cast.person_a.registration_number}/")
+    timeline = page.locator("table.timeline")
+    assert timeline.evaluate("(t) => t.scrollWidth > t.clientWidth"), "the timeline fits: nothing to scroll"
+    expect(timeline).to_have_attribute("tabindex", "0")
+
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if timeline.evaluate("(t) => document.activeElement === t"):
+            break
+    else:
+        raise AssertionError("Tab never reached the timeline")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('table.timeline').scrollLeft > 0")
+
+    page.set_viewport_size({"width": 1366, "height": 800})
+    expect(timeline).not_to_have_attribute("tabindex", "0")
+    assert timeline.evaluate("(t) => t.scrollWidth <= t.clientWidth")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from panah.accounts.scope import unscoped
 from panah.knowledge.models import Participation, SharedInformation, Training
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import blocking_violations, sign_in
 from tests.conftest import REGION_A, REGION_B
 from tests.factories import MembershipFactory, UserFactory
 from tests.factories.knowledge import LeafletFactory, PartnerProjectFactory, publish
@@ -188,7 +188,6 @@ def test_officer_records_a_leaflet_given_and_prints_the_handout_in_dari(
 
 
 def test_knowledge_pages_have_no_serious_axe_violations(cast: Any, editor: Any, page: Any) -> None:
-    from tests.browser.test_accessibility import blocking_violations
     from tests.factories.knowledge import OfficialFactory, ParticipationFactory, TrainingFactory
 
     publish(cast.sysadmin, "law", dt.date(2010, 1, 1), ru=("Закон «О беженцах»", "Статус беженца."))
