@@ -472,6 +472,39 @@ def test_six_shared_ones_are_protected_and_the_audit_does_not_give_up(n):
     assert all(cell.suppressed and cell.primary for cell in breakdown.cells.values())
 
 
+def linked_breakdown(counts: Mapping[tuple[str, str], int], rows: Sequence[str], columns: Sequence[str]) -> tuple:
+    """A two-way table and the totals vector of its rows, linked as `_with_margins` links them."""
+    totals = Counter({(VECTOR_ROW, r): 0 for r in rows})
+    for (r, _c), n in counts.items():
+        totals[(VECTOR_ROW, r)] += n
+    tables = [TableCounts(dict(totals), [VECTOR_ROW], rows), TableCounts(counts, rows, columns)]
+    links = [[(0, (VECTOR_ROW, r)), (0, (TOTAL, r)), (1, (r, TOTAL))] for r in rows]
+    links.append([(0, (TOTAL, TOTAL)), (0, (VECTOR_ROW, TOTAL)), (1, (TOTAL, TOTAL))])
+    return tables, links
+
+
+@st.composite
+def many_shared_figures(draw, limit: int = 10) -> tuple:
+    """Five to eight small shared figures: more than the flow and stock cubes above give (four
+    rows at most, for the enumeration), and enough for the audit's cap on moves to matter."""
+    rows = [f"f{k}" for k in range(draw(st.integers(5, 8)))]
+    columns = ["KAZ", "UZB"][: draw(st.integers(1, 2))]
+    keys = list(itertools.product(rows, columns))
+    values = draw(st.lists(st.one_of(st.just(0), st.integers(1, 3)), min_size=len(keys), max_size=len(keys)))
+    counts = dict(zip(keys, values, strict=True))
+    while sum(counts.values()) > limit:
+        key = max(counts, key=counts.get)
+        counts[key] //= 2
+    return linked_breakdown(counts, rows, columns)
+
+
+@settings(CUBE_SETTINGS, max_examples=30)
+@given(many_shared_figures())
+@example(linked_ones(6))
+def test_no_release_with_many_shared_figures_gives_one_away(release):
+    assert_linked_protected(*release)
+
+
 def test_when_no_move_is_within_reach_more_is_hidden():
     """The last resort of the joint repair, for a figure no move tried can protect: every published
     non-zero figure of its table, each with the places it shares in the other tables. More
