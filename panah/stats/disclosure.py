@@ -1073,9 +1073,25 @@ class _Joint:
         deltas.sort(key=lambda d: (sum(map(abs, d.values())), len(d)))
         return deltas
 
+    def _near(self, item: tuple[int, int | None, int | None], pool: list[int]) -> set[int]:
+        """The shared figures of `pool` that meet a figure of one table at one of its ends, where a
+        move of it is most often balanced; none for a shared figure (its moves all include it)."""
+        g0, i, a = item
+        if g0 >= 0:
+            return set()
+        assert i is not None and a is not None
+        ends = set(self.nets[i].ends[a])
+        return {g for g in pool for j, b in self.groups[g] if j == i and set(self.nets[i].ends[b]) & ends}
+
     def _can(self, item: tuple[int, int | None, int | None], move: int) -> bool:
         hidden = [g for g in range(len(self.groups)) if self._group_hidden(g)]
-        for delta in self._deltas(item, move, hidden, 2)[:_MAX_JOINT_MOVES]:
+        near = self._near(item, hidden)
+        deltas = self._deltas(item, move, hidden, 2)
+        # The moves the repair tries first (sorting is stable: smallest first within each part), so
+        # the cap cuts off far moves rather than the near ones that usually witness: with many
+        # shared figures hidden, the small far moves alone run past the cap.
+        deltas.sort(key=lambda d: len(d) >= 2 and not set(d) & near)
+        for delta in deltas[:_MAX_JOINT_MOVES]:
             if self._realise(item, move, delta, allow_published=False) is not None:
                 return True
         return False
@@ -1130,7 +1146,7 @@ class _Joint:
         """The cheapest suppressions that let `item` make the move its rule needs first: up by the
         full width. Empty if the move needs none (the figure meets its rule: `meets` tries fewer
         moves); None if no move tried here can be made whatever is hidden (see `_hide_more`)."""
-        g0, i, a = item
+        g0 = item[0]
         primary = _is_primary(self._value(item), self.policy)
         move = SLIDING_PROTECTION if primary else 1
         pool = [
@@ -1139,9 +1155,7 @@ class _Joint:
         if g0 >= 0:
             deltas = self._deltas(item, move, pool, 1)
         else:
-            assert i is not None and a is not None
-            u, v = self.nets[i].ends[a]
-            near = {g for g in pool for j, b in self.groups[g] if j == i and set(self.nets[i].ends[b]) & {u, v}}
+            near = self._near(item, pool)
             deltas = [d for d in self._deltas(item, move, pool, 2) if len(d) < 2 or set(d) & near]
         best: tuple[Cost, list[Place]] | None = None
         for delta in deltas:
@@ -1185,8 +1199,9 @@ class _Joint:
                 new = self._hide_more(item)
             # An empty repair is a move that costs nothing: a release, consistent with everything
             # published, in which the figure moves as its rule needs. `meets` tries only the first
-            # _MAX_JOINT_MOVES moves and can miss it (six shared 1s, every figure hidden: the one
-            # witness of the last row's cell is move 301), so the figure is protected after all.
+            # _MAX_JOINT_MOVES moves and can miss it (nineteen shared 1s, every figure hidden: a
+            # cell's one witness comes after 300 other moves of its row total), so the figure is
+            # protected after all.
             # Nothing to hide any more (every non-zero figure is) is the safest release there is.
             for i, a in new:
                 self.suppressed[i].add(a)
