@@ -118,8 +118,12 @@ shared figures and:
    suppression than strictly needed, when every witness moves more shared figures than it tries;
 3. for a * that falls short, suppresses the cheapest published figures (same costs as widening,
    shared figures costing once per table that shows them) that let it make the move, carries them
-   into step 1 as forced suppressions and repeats. Forced suppressions only grow, so this ends; in
-   the worst case a row total and the grand total go, along which every figure rises freely.
+   into step 1 as forced suppressions and repeats. The repair searches further than the audit of
+   step 2 (which stops after `_MAX_JOINT_MOVES` moves), so it may find the move already possible
+   with nothing more hidden: that move is a witness, and the figure passes. Should no move it tries
+   work, every published non-zero figure of the figure's table goes (`_Joint._hide_more`). Forced
+   suppressions only grow, so this ends; in the worst case every non-zero figure is hidden, and
+   each rises freely along its row total and the grand total in every table.
 
 The stock and flow tables of `panah.stats.tables.build_tables` are protected this way, and the
 recognition rates are computed from the jointly protected flow totals, so a rate rests only on
@@ -1069,9 +1073,25 @@ class _Joint:
         deltas.sort(key=lambda d: (sum(map(abs, d.values())), len(d)))
         return deltas
 
+    def _near(self, item: tuple[int, int | None, int | None], pool: list[int]) -> set[int]:
+        """The shared figures of `pool` that meet a figure of one table at one of its ends, where a
+        move of it is most often balanced; none for a shared figure (its moves all include it)."""
+        g0, i, a = item
+        if g0 >= 0:
+            return set()
+        assert i is not None and a is not None
+        ends = set(self.nets[i].ends[a])
+        return {g for g in pool for j, b in self.groups[g] if j == i and set(self.nets[i].ends[b]) & ends}
+
     def _can(self, item: tuple[int, int | None, int | None], move: int) -> bool:
         hidden = [g for g in range(len(self.groups)) if self._group_hidden(g)]
-        for delta in self._deltas(item, move, hidden, 2)[:_MAX_JOINT_MOVES]:
+        near = self._near(item, hidden)
+        deltas = self._deltas(item, move, hidden, 2)
+        # The moves the repair tries first (sorting is stable: smallest first within each part), so
+        # the cap cuts off far moves rather than the near ones that usually witness: with many
+        # shared figures hidden, the small far moves alone run past the cap.
+        deltas.sort(key=lambda d: len(d) >= 2 and not set(d) & near)
+        for delta in deltas[:_MAX_JOINT_MOVES]:
             if self._realise(item, move, delta, allow_published=False) is not None:
                 return True
         return False
@@ -1122,11 +1142,11 @@ class _Joint:
                 return None
         return total, new
 
-    def _repair(self, item: tuple[int, int | None, int | None]) -> list[Place]:
+    def _repair(self, item: tuple[int, int | None, int | None]) -> list[Place] | None:
         """The cheapest suppressions that let `item` make the move its rule needs first: up by the
-        full width (always possible once enough is hidden: a figure can rise without bound along
-        non-zero figures)."""
-        g0, i, a = item
+        full width. Empty if the move needs none (the figure meets its rule: `meets` tries fewer
+        moves); None if no move tried here can be made whatever is hidden (see `_hide_more`)."""
+        g0 = item[0]
         primary = _is_primary(self._value(item), self.policy)
         move = SLIDING_PROTECTION if primary else 1
         pool = [
@@ -1135,18 +1155,38 @@ class _Joint:
         if g0 >= 0:
             deltas = self._deltas(item, move, pool, 1)
         else:
-            assert i is not None and a is not None
-            u, v = self.nets[i].ends[a]
-            near = {g for g in pool for j, b in self.groups[g] if j == i and set(self.nets[i].ends[b]) & {u, v}}
+            near = self._near(item, pool)
             deltas = [d for d in self._deltas(item, move, pool, 2) if len(d) < 2 or set(d) & near]
         best: tuple[Cost, list[Place]] | None = None
         for delta in deltas:
             found = self._realise(item, move, delta, allow_published=True, budget=best[0] if best else None)
             if found is not None and (best is None or found[0] < best[0]):
                 best = found
-        if best is None:  # pragma: no cover - hiding a row total and the grand total always works
-            raise RuntimeError("linked tables: no suppression pattern protects the release")
+        if best is None:
+            return None
         return best[1]
+
+    def _hide_more(self, item: tuple[int, int | None, int | None]) -> list[Place]:
+        """When no move within `_repair`'s reach protects `item`: every published non-zero figure of
+        its table (of every table if its own has none left), each with the places it shares. Crude,
+        but it can only add protection, and once every non-zero figure is hidden each one lies on a
+        cycle of hidden figures through its row total and the grand total, which every table of the
+        release can follow (a row total is at least as large as any figure in its row)."""
+        g0, i, _a = item
+        own = [i] if i is not None else sorted({j for j, _b in self.groups[g0]})
+        for scope in (own, range(len(self.nets))):
+            new: list[Place] = [
+                (j, b)
+                for j in scope
+                for b, value in enumerate(self.values[j])
+                if b not in self.suppressed[j] and value > 0 and value >= self.floor
+            ]
+            for group in self.groups:  # a shared figure goes in every table at once
+                if any(p in group for p in new):
+                    new += [p for p in group if p not in new and p[1] not in self.suppressed[p[0]]]
+            if new:
+                return new
+        return []
 
     def repair_all(self) -> list[Place]:
         """Check every hidden figure; repair those short of their rule. The suppressions added."""
@@ -1155,12 +1195,19 @@ class _Joint:
             if self.meets(item):
                 continue
             new = self._repair(item)
-            if not new:  # pragma: no cover - a move found free would have met the rule
-                raise RuntimeError("linked tables: repair made no progress")
+            if new is None:
+                new = self._hide_more(item)
+            # An empty repair is a move that costs nothing: a release, consistent with everything
+            # published, in which the figure moves as its rule needs. `meets` tries only the first
+            # _MAX_JOINT_MOVES moves and can miss it (nineteen shared 1s, every figure hidden: a
+            # cell's one witness comes after 300 other moves of its row total), so the figure is
+            # protected after all.
+            # Nothing to hide any more (every non-zero figure is) is the safest release there is.
             for i, a in new:
                 self.suppressed[i].add(a)
                 self._fixed.pop(i, None)
-            self._cache.clear()
+            if new:
+                self._cache.clear()
             added += new
         return added
 

@@ -2,13 +2,18 @@
 re-running and "what changed since"."""
 
 import datetime as dt
+import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from panah.accounts.models import User
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.stats.disclosure import EXACT, PUBLIC
@@ -230,3 +235,19 @@ def test_release_downloads_are_the_frozen_figures(client, cast, refugees):
     assert response.status_code == 200
     assert release.reference in response["Content-Disposition"]
     assert AuditEntry.objects.filter(purpose="statistics download").exists()
+
+
+def test_the_dashboard_of_the_demo_registry_at_300_persons_answers(client, db):
+    """`panah demo --persons 300` loaded on 7 December 2026: the statistician's dashboard (national,
+    as of that day) answered 500, the joint protection of the flow tables giving up ("repair made no
+    progress") on fourteen flows of a handful of persons each. The demo is drawn relative to the day
+    it is loaded, so the day is fixed here; it is the day the failure was seen."""
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, tzinfo=ZoneInfo("Asia/Almaty")), tick=True):
+        call_command("demo", persons=300, stdout=io.StringIO())
+        client.force_login(User.objects.get(username="statistician"))
+        response = client.get(reverse("stats:dashboard"))
+    assert response.status_code == 200
+    flows = response.context["figures"]["tables"]["flows"]
+    # The flow totals are the row totals of both breakdowns: each is shown in all three or in none.
+    for flow, value in flows["totals"].items():
+        assert flows["by_origin"][flow]["total"] == value == flows["by_region"][flow]["total"], flow

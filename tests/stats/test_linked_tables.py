@@ -20,13 +20,27 @@ from panah.stats.disclosure import (
     TOTAL,
     VECTOR_ROW,
     Policy,
+    ProtectedTable,
     TableCounts,
+    _Joint,
+    _link_groups,
+    _Net,
+    feasibility_intervals,
     protect,
     protect_linked,
     protect_vector,
+    recoverable_cells,
 )
 from panah.stats.selectors import FLOW_DIMENSIONS, FLOWS, Cube
-from panah.stats.tables import RATES, Parameters, build_tables, flow_tables, stock_tables
+from panah.stats.tables import (
+    RATES,
+    Parameters,
+    _as_json,
+    _vector_as_json,
+    build_tables,
+    flow_tables,
+    stock_tables,
+)
 from panah.status.models import EventKind
 from panah.status.services import record_status_event
 from tests.factories import OrganisationFactory, PersonFactory, country, region
@@ -400,6 +414,119 @@ def test_other_methods_protect_each_table_on_its_own():
     tables = [TableCounts({("r", "a"): 3, ("r", "b"): 4}, ["r"], ["a", "b"])]
     for policy in (EXACT, Policy(method="round")):
         assert protect_linked(tables, [], policy) == [protect(tables[0].counts, ["r"], ["a", "b"], policy)]
+
+
+# -- many shared figures ------------------------------------------------------------------------
+
+
+def linked_ones(n: int) -> tuple[list[TableCounts], list[list[tuple[int, tuple[str, str]]]]]:
+    """A totals vector of `n` figures of 1 and the one-column breakdown whose row totals they are,
+    linked as `_with_margins` links them. The flows of the demo registry at 300 persons (14 flows,
+    two breakdowns) shrunk by deleting rows, tables, columns and persons while it still failed."""
+    rows = [f"f{k}" for k in range(n)]
+    vector = TableCounts({(VECTOR_ROW, r): 1 for r in rows}, [VECTOR_ROW], rows)
+    breakdown = TableCounts({(r, "KAZ"): 1 for r in rows}, rows, ["KAZ"])
+    links = [[(0, (VECTOR_ROW, r)), (0, (TOTAL, r)), (1, (r, TOTAL))] for r in rows]
+    links.append([(0, (TOTAL, TOTAL)), (0, (VECTOR_ROW, TOTAL)), (1, (TOTAL, TOTAL))])
+    return [vector, breakdown], links
+
+
+def release_json(tables: Sequence[ProtectedTable]) -> tuple[dict, list[dict]]:
+    """A vector and its breakdowns as `build_tables` prints them, for the intruder."""
+    vector, *breakdowns = tables
+    return _vector_as_json(vector), [_as_json(t) for t in breakdowns]
+
+
+def assert_linked_protected(tables: Sequence[TableCounts], links: Sequence, policy: Policy = PUBLIC) -> list:
+    protected = protect_linked(tables, links, policy)
+    for table in protected:  # each table on its own: no * pinned, every small one free to move
+        assert recoverable_cells(table) == set()
+        for key, (lo, hi) in feasibility_intervals(table).items():
+            if table.get(key).primary:
+                true = table_counts_value(tables[protected.index(table)], key)
+                assert hi is None or (hi >= true + 1 and hi - lo >= 2), (key, true, lo, hi)
+    # The release as a whole, against the intruder who combines every table.
+    vector, breakdowns = release_json(protected)
+    true_vector, true_breakdowns = release_json(protect_linked(tables, links, EXACT))
+    assert_release_protected(vector, breakdowns, true_vector, true_breakdowns, None, policy.threshold)
+    return protected
+
+
+def table_counts_value(table: TableCounts, key: tuple[str, str]) -> int:
+    row, column = key
+    return sum(
+        n for (r, c), n in table.counts.items() if (row == TOTAL or r == row) and (column == TOTAL or c == column)
+    )
+
+
+@pytest.mark.parametrize("n", [5, 6, 19])
+def test_shared_ones_are_protected_and_the_audit_does_not_give_up(n):
+    """Every figure is a 1, so every figure is hidden, and the one move that lets a row's cell rise
+    (its row total and the grand total up by 2) can come after the first 300 moves the audit tries:
+    the audit failed the cell, the repair then found that move with nothing more to hide, and the
+    dashboard answered 500 ("repair made no progress"). With six rows it came after the small moves
+    of two far figures; with nineteen, after the other moves of the row total alone. A move found
+    free is a release in which the figure moves as its rule needs, so the figure is protected."""
+    tables, links = linked_ones(n)
+    vector, breakdown = assert_linked_protected(tables, links)
+    assert all(cell.suppressed for cell in vector.cells.values()) and vector.total.suppressed
+    assert all(cell.suppressed and cell.primary for cell in breakdown.cells.values())
+
+
+def linked_breakdown(counts: Mapping[tuple[str, str], int], rows: Sequence[str], columns: Sequence[str]) -> tuple:
+    """A two-way table and the totals vector of its rows, linked as `_with_margins` links them."""
+    totals = Counter({(VECTOR_ROW, r): 0 for r in rows})
+    for (r, _c), n in counts.items():
+        totals[(VECTOR_ROW, r)] += n
+    tables = [TableCounts(dict(totals), [VECTOR_ROW], rows), TableCounts(counts, rows, columns)]
+    links = [[(0, (VECTOR_ROW, r)), (0, (TOTAL, r)), (1, (r, TOTAL))] for r in rows]
+    links.append([(0, (TOTAL, TOTAL)), (0, (VECTOR_ROW, TOTAL)), (1, (TOTAL, TOTAL))])
+    return tables, links
+
+
+@st.composite
+def many_shared_figures(draw, limit: int = 10) -> tuple:
+    """Five to eight small shared figures: more than the flow and stock cubes above give (four
+    rows at most, for the enumeration), and enough for the audit's cap on moves to matter."""
+    rows = [f"f{k}" for k in range(draw(st.integers(5, 8)))]
+    columns = ["KAZ", "UZB"][: draw(st.integers(1, 2))]
+    keys = list(itertools.product(rows, columns))
+    values = draw(st.lists(st.one_of(st.just(0), st.integers(1, 3)), min_size=len(keys), max_size=len(keys)))
+    counts = dict(zip(keys, values, strict=True))
+    while sum(counts.values()) > limit:
+        key = max(counts, key=counts.get)
+        counts[key] //= 2
+    return linked_breakdown(counts, rows, columns)
+
+
+@settings(CUBE_SETTINGS, max_examples=30)
+@given(many_shared_figures())
+@example(linked_ones(6))
+def test_no_release_with_many_shared_figures_gives_one_away(release):
+    assert_linked_protected(*release)
+
+
+def test_when_no_move_is_within_reach_more_is_hidden():
+    """The last resort of the joint repair, for a figure no move tried can protect: every published
+    non-zero figure of its table, each with the places it shares in the other tables. More
+    suppression, never a figure given away; zeros stay published."""
+    (vector, breakdown), links = linked_ones(6)
+    counts = {**breakdown.counts, ("f0", "KAZ"): 40, ("f1", "KAZ"): 30, ("f0", "UZB"): 2}
+    totals = Counter()
+    for (r, _c), n in counts.items():
+        totals[(VECTOR_ROW, r)] += n
+    tables = [TableCounts(totals, vector.rows, vector.columns), TableCounts(counts, breakdown.rows, ["KAZ", "UZB"])]
+    nets = [_Net(t.rows, t.columns) for t in tables]
+    values = [net.true_values(t.counts) for net, t in zip(nets, tables, strict=True)]
+    joint = _Joint(nets, values, [set(), set()], _link_groups(nets, values, links), 1, PUBLIC)
+    hidden = joint._hide_more((-1, 1, nets[1].index[("f2", "KAZ")]))
+    assert len(hidden) == len(set(hidden))
+    assert {nets[1].keys[a] for i, a in hidden if i == 1} == {
+        key for a, key in enumerate(nets[1].keys) if values[1][a] > 0
+    }
+    assert ("f1", "UZB") not in {nets[1].keys[a] for i, a in hidden if i == 1}
+    # The vector shows only the breakdown's row totals and total, so all of it goes with them.
+    assert {a for i, a in hidden if i == 0} == set(range(len(nets[0].keys)))
 
 
 # -- the whole release of a registry --------------------------------------------------------------
