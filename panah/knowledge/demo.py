@@ -91,7 +91,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                     "ru": (
                         "Закон «О беженцах» 2009 года",
                         "",
-                        "Закон определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
+                        "Закон Республики Казахстан от 4 декабря 2009 года № 216-IV «О беженцах» определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
                         "принятия решения, права и обязанности лиц, ищущих убежища, и беженцев.\n\n"
                         "Ходатайство подаётся в территориальное подразделение уполномоченного органа. Лицу, ищущему "
                         "убежища, выдаётся свидетельство на время рассмотрения ходатайства.\n\n"
@@ -101,7 +101,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                     "kk": (
                         "2009 жылғы «Босқындар туралы» Заң",
                         "",
-                        "Заң босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін, пана "
+                        "Қазақстан Республикасының 2009 жылғы 4 желтоқсандағы № 216-IV «Босқындар туралы» Заңы босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін, пана "
                         "іздеуші адамдар мен босқындардың құқықтары мен міндеттерін айқындайды.\n\n"
                         "Өтініш уәкілетті органның аумақтық бөлімшесіне беріледі. Пана іздеуші адамға өтініш қаралып "
                         "жатқан кезеңге куәлік беріледі.\n\n"
@@ -126,7 +126,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                 "Order of the Minister of Labour and Social Protection of Population No. 118 (2022)",
                 {
                     "ru": (
-                        "Закон «О беженцах» 2009 года",
+                        "Закон «О беженцах» (редакция от 7 апреля 2022 года)",
                         "Рассмотрение ходатайств о статусе беженца передано от органов внутренних дел органам "
                         "социальной защиты населения.",
                         "Закон определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
@@ -137,7 +137,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                         "продлевается ежегодно, пока сохраняются основания.",
                     ),
                     "kk": (
-                        "2009 жылғы «Босқындар туралы» Заң",
+                        "«Босқындар туралы» Заң (2022 жылғы 7 сәуірдегі редакция)",
                         "Босқын мәртебесі туралы өтініштерді қарау ішкі істер органдарынан халықты әлеуметтік қорғау "
                         "органдарына берілді.",
                         "Заң босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін айқындайды.\n\n"
@@ -146,7 +146,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                         "Босқын мәртебесі бір жылға беріледі және жыл сайын ұзартылады.",
                     ),
                     "en": (
-                        "Law on Refugees (2009)",
+                        "Law on Refugees (as amended on 7 April 2022)",
                         "Refugee status claims moved from the internal affairs bodies to the social-protection bodies.",
                         "The Law sets out how a claim for refugee status is lodged, examined and decided, and the rights "
                         "and duties of asylum-seekers and refugees.\n\n"
@@ -233,22 +233,28 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                 "Law of the Republic of Kazakhstan of 20 December 1991 No. 1017-XII “On Citizenship of the Republic of Kazakhstan”",
                 {
                     "ru": (
-                        "Приём в гражданство Республики Казахстан",
+                        "Закон «О гражданстве Республики Казахстан»: приём в гражданство",
                         "",
+                        "Закон Республики Казахстан от 20 декабря 1991 года № 1017-XII «О гражданстве Республики "
+                        "Казахстан» определяет, кто является гражданином Казахстана и как приобретается гражданство.\n\n"
                         "Беженцы и лица без гражданства, постоянно проживающие в Казахстане, могут ходатайствовать о "
                         "приёме в гражданство Республики Казахстан.\n\n"
                         "Ходатайство подаётся через миграционную службу по месту постоянного проживания.",
                     ),
                     "kk": (
-                        "Қазақстан Республикасының азаматтығына қабылдау",
+                        "«Қазақстан Республикасының азаматтығы туралы» Заң: азаматтыққа қабылдау",
                         "",
+                        "Қазақстан Республикасының 1991 жылғы 20 желтоқсандағы № 1017-XII «Қазақстан Республикасының "
+                        "азаматтығы туралы» Заңы Қазақстан азаматын және азаматтықты алу тәртібін айқындайды.\n\n"
                         "Қазақстанда тұрақты тұратын босқындар мен азаматтығы жоқ адамдар Қазақстан Республикасының "
                         "азаматтығына қабылдау туралы өтініш бере алады.\n\n"
                         "Өтініш тұрақты тұрғылықты жері бойынша көші-қон қызметі арқылы беріледі.",
                     ),
                     "en": (
-                        "Naturalisation",
+                        "Law on Citizenship: naturalisation",
                         "",
+                        "The Law of the Republic of Kazakhstan of 20 December 1991 No. 1017-XII “On Citizenship of the "
+                        "Republic of Kazakhstan” says who is a citizen of Kazakhstan and how citizenship is acquired.\n\n"
                         "Refugees and stateless persons who live permanently in Kazakhstan may apply for citizenship of "
                         "the Republic of Kazakhstan.\n\n"
                         "The application is lodged through the migration service where the person lives permanently.",
@@ -518,24 +524,7 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
         "shared": 0,
     }
     with transaction.atomic():
-        for slug, topic, versions in ARTICLES:
-            for number, (effective, published_on, references, texts) in enumerate(versions, start=1):
-                translations = {lang: {"title": t, "what_changed": w, "body": b} for lang, (t, w, b) in texts.items()}
-                kwargs = {
-                    "by": editor,
-                    "effective_from": effective,
-                    "legal_references": references,
-                    "translations": translations,
-                }
-                if number == 1:
-                    version = services.publish_article(slug=slug, topic=topic, **kwargs)
-                    counts["articles"] += 1
-                else:
-                    version = services.publish_version(article=Article.objects.get(slug=slug), **kwargs)
-                published = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10, 0)))
-                ArticleVersion.objects.filter(pk=version.pk).update(published_at=published)
-                counts["versions"] += 1
-
+        counts["articles"], counts["versions"] = load_articles(editor)
         projects = {}
         for partner, title, service_list, eligibility, regions, starts, ends, contact, capacity, topic in PROJECTS:
             project = PartnerProject.objects.create(
@@ -605,6 +594,30 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
 
         counts["shared"] = _shared_with_persons(leaflets, projects, today)
     return counts
+
+
+def load_articles(editor: User) -> tuple[int, int]:
+    """Publish the demo's articles and their versions through the services (indexed and audited), each
+    version dated as published on its day. Returns how many articles and versions."""
+    articles = versions_published = 0
+    for slug, topic, versions in ARTICLES:
+        for number, (effective, published_on, references, texts) in enumerate(versions, start=1):
+            translations = {lang: {"title": t, "what_changed": w, "body": b} for lang, (t, w, b) in texts.items()}
+            kwargs: dict[str, Any] = {
+                "by": editor,
+                "effective_from": effective,
+                "legal_references": references,
+                "translations": translations,
+            }
+            if number == 1:
+                version = services.publish_article(slug=slug, topic=topic, **kwargs)
+                articles += 1
+            else:
+                version = services.publish_version(article=Article.objects.get(slug=slug), **kwargs)
+            published = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10, 0)))
+            ArticleVersion.objects.filter(pk=version.pk).update(published_at=published)
+            versions_published += 1
+    return articles, versions_published
 
 
 def _participant(rng: random.Random, editor: Any, training: Training, region: Region, agency: tuple[str, str]) -> int:
