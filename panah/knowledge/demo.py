@@ -265,13 +265,35 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
     ),
 )
 
-# partner, title, services, eligibility, regions, starts_on, ends_on, contact, capacity, topic
+# The code of the partner's organisation in Panah (which receives referrals), or None; partner, title,
+# services (one a line) and who can apply, each in Kazakh, Russian and English; regions, from, until,
+# contact, capacity, topic. Projects are named by their English title in this module.
 PROJECTS: tuple[tuple[Any, ...], ...] = (
     (
-        "Kazakhstan International Bureau for Human Rights and the Rule of Law",
-        "Free legal aid to refugees and stateless persons",
-        "Legal counselling\nHelp with applications for refugee status and statelessness determination\nRepresentation in court",
-        "Asylum-seekers, refugees, stateless persons and persons of undetermined nationality",
+        "kibhr",
+        {
+            "kk": "Адам құқықтары және заңдылықты сақтау жөніндегі Қазақстан халықаралық бюросы",
+            "ru": "Казахстанское международное бюро по правам человека и соблюдению законности",
+            "en": "Kazakhstan International Bureau for Human Rights and the Rule of Law",
+        },
+        {
+            "kk": "Босқындар мен азаматтығы жоқ адамдарға тегін заң көмегі",
+            "ru": "Бесплатная юридическая помощь беженцам и лицам без гражданства",
+            "en": "Free legal aid to refugees and stateless persons",
+        },
+        {
+            "kk": "Заң кеңесі\nБосқын мәртебесін беру және азаматтығы жоқ адам мәртебесін айқындау туралы "
+            "өтініштерге көмек\nСотта өкілдік ету",
+            "ru": "Юридические консультации\nПомощь с ходатайствами о статусе беженца и об определении статуса "
+            "лица без гражданства\nПредставительство в суде",
+            "en": "Legal counselling\nHelp with applications for refugee status and statelessness determination\n"
+            "Representation in court",
+        },
+        {
+            "kk": "Пана іздеушілер, босқындар, азаматтығы жоқ адамдар және азаматтығы анықталмаған адамдар",
+            "ru": "Лица, ищущие убежища, беженцы, лица без гражданства и лица с неопределённым гражданством",
+            "en": "Asylum-seekers, refugees, stateless persons and persons of undetermined nationality",
+        },
         ("KZ-75", "KZ-19", "KZ-71", "KZ-79", "KZ-61", "KZ-63", "KZ-55", "KZ-35", "KZ-31"),
         dt.date(2015, 1, 1),
         None,
@@ -280,10 +302,27 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "statelessness",
     ),
     (
-        "Legal Centre of Women Initiatives Sana Sezim",
-        "Support to women and children without documents",
-        "Legal counselling\nHelp with birth registration of children\nPsychosocial support",
-        "Women and children who are refugees, stateless or without documents",
+        "sana-sezim",
+        {
+            "kk": "«Сана Сезім» әйелдер бастамаларының құқықтық орталығы",
+            "ru": "Правовой центр женских инициатив «Сана Сезим»",
+            "en": "Legal Centre of Women Initiatives Sana Sezim",
+        },
+        {
+            "kk": "Құжаты жоқ әйелдер мен балаларға қолдау",
+            "ru": "Поддержка женщин и детей без документов",
+            "en": "Support to women and children without documents",
+        },
+        {
+            "kk": "Заң кеңесі\nБалалардың тууын тіркеуге көмек\nПсихологиялық-әлеуметтік қолдау",
+            "ru": "Юридические консультации\nПомощь в регистрации рождения детей\nПсихосоциальная поддержка",
+            "en": "Legal counselling\nHelp with birth registration of children\nPsychosocial support",
+        },
+        {
+            "kk": "Босқын, азаматтығы жоқ немесе құжаты жоқ әйелдер мен балалар",
+            "ru": "Женщины и дети — беженцы, лица без гражданства или без документов",
+            "en": "Women and children who are refugees, stateless or without documents",
+        },
         ("KZ-75", "KZ-19", "KZ-79", "KZ-61"),
         dt.date(2016, 1, 1),
         None,
@@ -292,10 +331,27 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "birth_registration",
     ),
     (
-        "Kazakhstan Red Crescent Society",
-        "Emergency assistance to families in need",
-        "Food and hygiene kits\nWinter clothing\nReferral to health care",
-        "Refugee and asylum-seeking families with specific needs",
+        None,
+        {
+            "kk": "Қазақстан Қызыл Жарты Ай қоғамы",
+            "ru": "Общество Красного Полумесяца Казахстана",
+            "en": "Kazakhstan Red Crescent Society",
+        },
+        {
+            "kk": "Мұқтаж отбасыларға шұғыл көмек",
+            "ru": "Экстренная помощь нуждающимся семьям",
+            "en": "Emergency assistance to families in need",
+        },
+        {
+            "kk": "Азық-түлік және гигиена жиынтықтары\nҚысқы киім\nМедициналық көмекке жолдама",
+            "ru": "Продуктовые и гигиенические наборы\nЗимняя одежда\nНаправление за медицинской помощью",
+            "en": "Food and hygiene kits\nWinter clothing\nReferral to health care",
+        },
+        {
+            "kk": "Ерекше қажеттіліктері бар босқындар мен пана іздеушілердің отбасылары",
+            "ru": "Семьи беженцев и лиц, ищущих убежища, с особыми потребностями",
+            "en": "Refugee and asylum-seeking families with specific needs",
+        },
         ("KZ-75", "KZ-71"),
         dt.date(2019, 1, 1),
         dt.date(2030, 12, 31),
@@ -304,6 +360,11 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "assistance",
     ),
 )
+
+
+def _in_languages(field: str, texts: dict[str, str]) -> dict[str, str]:
+    return {f"{field}_{language}": text for language, text in texts.items()}
+
 
 LEAFLETS: dict[str, tuple[str, str | None, dict[str, tuple[str, str]]]] = {
     "free-legal-aid": (
@@ -526,14 +587,26 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
     with transaction.atomic():
         counts["articles"], counts["versions"] = load_articles(editor)
         projects = {}
-        for partner, title, service_list, eligibility, regions, starts, ends, contact, capacity, topic in PROJECTS:
+        for (
+            code,
+            partner,
+            title,
+            service_list,
+            eligibility,
+            regions,
+            starts,
+            ends,
+            contact,
+            capacity,
+            topic,
+        ) in PROJECTS:
             project = PartnerProject.objects.create(
-                partner=partner,
                 # A partner with an organisation in Panah receives the referrals to its projects there.
-                organisation=Organisation.objects.filter(name=partner).first(),
-                title=title,
-                services=service_list,
-                eligibility=eligibility,
+                organisation=organisations.get(code) if code else None,
+                **_in_languages("partner", partner),
+                **_in_languages("title", title),
+                **_in_languages("services", service_list),
+                **_in_languages("eligibility", eligibility),
                 starts_on=starts,
                 ends_on=ends,
                 contact=contact,
@@ -541,7 +614,7 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
                 topic=topic,
             )
             project.regions.set(regions)
-            projects[title] = project
+            projects[title["en"]] = project
             counts["projects"] += 1
         leaflets = {}
         for slug, (topic, project_title, texts) in LEAFLETS.items():
