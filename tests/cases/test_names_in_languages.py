@@ -125,3 +125,68 @@ def test_a_legal_basis_without_a_kazakh_text_is_shown_in_russian(cast: Any, stat
     EligibilityRule.objects.update(legal_reference_kk=None)
     text = page(cast.decider_a, f"/cases/person/{stateless_person.registration_number}/", "kk")
     assert "Закон «О документах, удостоверяющих личность», ст. 11" in text
+
+
+@pytest.fixture
+def admin_client(cast: Any) -> Client:
+    cast.sysadmin.is_staff = cast.sysadmin.is_superuser = True
+    cast.sysadmin.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(cast.sysadmin)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/admin/accounts/organisation/{state}/change/", ["name"]),
+        ("/admin/knowledge/partnerproject/{project}/change/", ["partner", "title", "services", "eligibility"]),
+        ("/admin/cases/eligibilityrule/{rule}/change/", ["title", "legal_reference"]),
+    ],
+)
+def test_the_admin_edits_every_language(admin_client: Client, cast: Any, url: str, fields: list[str]) -> None:
+    ids = {"state": cast.state.pk, "project": PartnerProjectFactory().pk, "rule": EligibilityRuleFactory().pk}
+    page = admin_client.get(url.format(**ids)).content.decode()
+    for field in fields:
+        for language in ("kk", "ru", "en"):
+            assert f'name="{field}_{language}"' in page
+
+
+def test_an_administrator_writes_the_kazakh_name(admin_client: Client, cast: Any) -> None:
+    response = admin_client.post(
+        f"/admin/accounts/organisation/{cast.state.pk}/change/",
+        {
+            "code": "mlsp",
+            "name_kk": NAMES["kk"],
+            "name_ru": NAMES["ru"],
+            "name_en": NAMES["en"],
+            "kind": "state",
+            "regions": ["KZ-55", "KZ-75"],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cast.state.refresh_from_db()
+    assert (cast.state.name_kk, cast.state.name_ru, cast.state.name_en) == (NAMES["kk"], NAMES["ru"], NAMES["en"])
+
+
+def test_names_written_before_go_to_the_column_of_their_language(cast: Any) -> None:
+    """What migration accounts 0004 does to an organisation that had one name, in whatever language."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from panah.common.multilingual import fill_language_fields, language_of
+
+    assert (language_of("Сана Сезім"), language_of("Сана Сезим"), language_of("UNHCR")) == ("kk", "ru", "en")
+    apps = MigrationLoader(connection).project_state(("accounts", "0004_organisation_names")).apps
+    historical = apps.get_model("accounts", "Organisation")
+    empty = {"name_kk": None, "name_ru": None, "name_en": None}
+    historical.objects.filter(pk=cast.state.pk).update(name="Министерство труда", **empty)
+    historical.objects.filter(pk=cast.partner.pk).update(name="KIBHR", **empty)
+    fill_language_fields(historical, ("name",))
+    cast.state.refresh_from_db()
+    cast.partner.refresh_from_db()
+    assert (cast.state.name_kk, cast.state.name_ru, cast.state.name_en) == (None, "Министерство труда", None)
+    assert (cast.partner.name_kk, cast.partner.name_ru, cast.partner.name_en) == (None, None, "KIBHR")
+    text = page(cast.officer_a, f"/persons/{cast.person_a.registration_number}/", "kk")
+    assert "Министерство труда" in text  # shown to every reader until someone writes the Kazakh name
