@@ -2222,7 +2222,11 @@ def ensure_accounts(today: dt.date) -> tuple[dict[str, Any], dict[str, Any], lis
     for code, kind, names, regions in ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
             code=code,
-            defaults={**{f"name_{language}": name for language, name in names.items()}, "kind": kind, "is_active": True},
+            defaults={
+                **{f"name_{language}": name for language, name in names.items()},
+                "kind": kind,
+                "is_active": True,
+            },
         )
         organisation.regions.set(current if regions == ALL_REGIONS else regions)
         organisations[code] = organisation
