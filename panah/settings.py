@@ -54,6 +54,8 @@ PANAH_FIELD_KEYS = env_list("PANAH_FIELD_KEYS", "")
 ALLOWED_HOSTS = env_list("PANAH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
+    # Before the admin, so its admin classes and translation registrations (each app's translation.py) load.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -271,6 +273,12 @@ AXES_CLIENT_IP_CALLABLE = "panah.common.client.client_address"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Names of organisations, partner projects and legal texts are stored in each interface language
+# (django-modeltranslation: name_kk, name_ru, name_en) and read in the reader's language; a missing one
+# falls back to Russian, the language every office reads, then English, then Kazakh.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_LANGUAGES = ("kk", "ru", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "en", "kk"), "ru": ("en", "kk")}
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("PANAH_TIME_ZONE", "Asia/Almaty")

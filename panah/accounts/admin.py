@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from panah.accounts.models import Membership, Organisation, SharingAgreement, User, UserSession
 from panah.accounts.permissions import GRANTABLE, require
@@ -64,13 +65,14 @@ class UserSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     """The regions an organisation covers go through `services.set_organisation_regions` (which narrows its
-    memberships and audits the change); the rest of the row is audited here."""
+    memberships and audits the change); the rest of the row is audited here. The name is edited in each
+    language (TranslationAdmin shows name_kk, name_ru, name_en)."""
 
     list_display = ["code", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name_kk", "name_ru", "name_en"]
     filter_horizontal = ["regions"]
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from panah.accounts.roles import Role
 
@@ -21,6 +22,10 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     regions = models.ManyToManyField("geo.Region", verbose_name=_("regions covered"), blank=True)
     is_active = models.BooleanField(default=True)
+
+    # The manager django-modeltranslation would put here anyway (`translation.py` registers `name`), named
+    # so the type checker knows it: lookups on `name` read the reader's language.
+    objects = MultilingualManager["Organisation"]()
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.permissions import Target
@@ -253,12 +252,6 @@ class BirthObstacle(models.Model):
         return self.get_kind_display()
 
 
-def localised_title(rule: Any) -> str:
-    """A rule's title in the user's language (rules are data, so their titles are stored per language)."""
-    language = (get_language() or "en")[:2]
-    return getattr(rule, f"title_{language}", "") or rule.title
-
-
 class PeriodUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("calendar days")
     WORKING_DAYS = "working_days", _("working days")
@@ -275,8 +268,6 @@ class DeadlineRule(models.Model):
 
     code = models.CharField(_("rule"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
-    title_ru = models.CharField(max_length=200, blank=True)
-    title_kk = models.CharField(max_length=200, blank=True)
     legal_reference = models.CharField(_("legal reference"), max_length=300)
     valid_from = models.DateField(_("applies from"))
     period = models.PositiveIntegerField(_("period"))
@@ -299,7 +290,8 @@ class DeadlineRule(models.Model):
 
     @property
     def label(self) -> str:
-        return localised_title(self)
+        """The title in the reader's language (`title` reads title_kk, title_ru or title_en, with fallbacks)."""
+        return self.title
 
 
 class ConditionKind(models.TextChoices):
@@ -352,8 +344,6 @@ class EligibilityRule(models.Model):
     code = models.CharField(_("rule"), max_length=60)
     goal = models.CharField(_("eligible for"), max_length=20, choices=EligibilityGoal.choices)
     title = models.CharField(_("title"), max_length=200)
-    title_ru = models.CharField(max_length=200, blank=True)
-    title_kk = models.CharField(max_length=200, blank=True)
     legal_reference = models.CharField(_("legal reference"), max_length=300)
     valid_from = models.DateField(_("applies from"))
     population_types = models.JSONField(_("population types"), default=list)
@@ -374,7 +364,8 @@ class EligibilityRule(models.Model):
 
     @property
     def label(self) -> str:
-        return localised_title(self)
+        """The title in the reader's language (`title` reads title_kk, title_ru or title_en, with fallbacks)."""
+        return self.title
 
 
 # ---- referrals to partner projects ---------------------------------------------------------------

@@ -70,14 +70,28 @@ NEW_HOUSEHOLD_KINDS: dict[str, int] = {"asylum": 35, "stateless": 45, "undetermi
 ALL_REGIONS = "*"  # every region that exists today
 ORG_REGIONS = "org"  # the regions of the member's organisation
 
-# code, kind, name, regions covered
-ORGANISATIONS: tuple[tuple[str, str, str, str | tuple[str, ...]], ...] = (
-    ("mlsp", "state",
-     "Ministry of Labour and Social Protection of Population — social protection departments", ALL_REGIONS),
-    ("unhcr-kz", "unhcr", "UNHCR Kazakhstan", ALL_REGIONS),
-    ("kibhr", "partner", "Kazakhstan International Bureau for Human Rights and the Rule of Law",
-     ("KZ-75", "KZ-19", "KZ-71", "KZ-79", "KZ-61", "KZ-63", "KZ-55", "KZ-35", "KZ-31")),
-    ("sana-sezim", "partner", "Legal Centre of Women Initiatives Sana Sezim", ("KZ-75", "KZ-19", "KZ-79", "KZ-61")),
+# code, kind, name in Kazakh, Russian and English (as each writes its own), regions covered
+ORGANISATIONS: tuple[tuple[str, str, dict[str, str], str | tuple[str, ...]], ...] = (
+    ("mlsp", "state", {
+        "kk": "Еңбек және халықты әлеуметтік қорғау министрлігі — әлеуметтік қорғау бөлімшелері",
+        "ru": "Министерство труда и социальной защиты населения — подразделения социальной защиты",
+        "en": "Ministry of Labour and Social Protection of Population — social protection departments",
+    }, ALL_REGIONS),
+    ("unhcr-kz", "unhcr", {
+        "kk": "БҰҰ Босқындар ісі жөніндегі Жоғарғы комиссарының Қазақстандағы кеңсесі",
+        "ru": "Представительство УВКБ ООН в Казахстане",
+        "en": "UNHCR Kazakhstan",
+    }, ALL_REGIONS),
+    ("kibhr", "partner", {
+        "kk": "Адам құқықтары және заңдылықты сақтау жөніндегі Қазақстан халықаралық бюросы",
+        "ru": "Казахстанское международное бюро по правам человека и соблюдению законности",
+        "en": "Kazakhstan International Bureau for Human Rights and the Rule of Law",
+    }, ("KZ-75", "KZ-19", "KZ-71", "KZ-79", "KZ-61", "KZ-63", "KZ-55", "KZ-35", "KZ-31")),
+    ("sana-sezim", "partner", {
+        "kk": "«Сана Сезім» әйелдер бастамаларының құқықтық орталығы",
+        "ru": "Правовой центр женских инициатив «Сана Сезим»",
+        "en": "Legal Centre of Women Initiatives Sana Sezim",
+    }, ("KZ-75", "KZ-19", "KZ-79", "KZ-61")),
 )
 NGOS = ("kibhr", "sana-sezim")
 
@@ -2205,9 +2219,14 @@ def ensure_accounts(today: dt.date) -> tuple[dict[str, Any], dict[str, Any], lis
 
     current = list(Region.objects.valid_on(today).values_list("code", flat=True))
     organisations = {}
-    for code, kind, name, regions in ORGANISATIONS:
+    for code, kind, names, regions in ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
-            code=code, defaults={"name": name, "kind": kind, "is_active": True}
+            code=code,
+            defaults={
+                **{f"name_{language}": name for language, name in names.items()},
+                "kind": kind,
+                "is_active": True,
+            },
         )
         organisation.regions.set(current if regions == ALL_REGIONS else regions)
         organisations[code] = organisation

@@ -8,15 +8,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
 
 from panah.knowledge.models import Article, ArticleVersion, Leaflet, LeafletTranslation, PartnerProject
 
 
 @admin.register(PartnerProject)
-class PartnerProjectAdmin(admin.ModelAdmin):
+class PartnerProjectAdmin(TranslationAdmin):
+    """Partner, title, services and eligibility are edited in Kazakh, Russian and English."""
+
     list_display = ["title", "partner", "starts_on", "ends_on", "capacity", "topic"]
     list_filter = ["topic", "regions"]
-    search_fields = ["title", "partner", "services"]
+    search_fields = [f"{field}_{language}" for field in ("title", "partner") for language in ("kk", "ru", "en")]
     filter_horizontal = ["regions"]
 
 

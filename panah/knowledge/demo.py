@@ -91,7 +91,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                     "ru": (
                         "Закон «О беженцах» 2009 года",
                         "",
-                        "Закон определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
+                        "Закон Республики Казахстан от 4 декабря 2009 года № 216-IV «О беженцах» определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
                         "принятия решения, права и обязанности лиц, ищущих убежища, и беженцев.\n\n"
                         "Ходатайство подаётся в территориальное подразделение уполномоченного органа. Лицу, ищущему "
                         "убежища, выдаётся свидетельство на время рассмотрения ходатайства.\n\n"
@@ -101,7 +101,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                     "kk": (
                         "2009 жылғы «Босқындар туралы» Заң",
                         "",
-                        "Заң босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін, пана "
+                        "Қазақстан Республикасының 2009 жылғы 4 желтоқсандағы № 216-IV «Босқындар туралы» Заңы босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін, пана "
                         "іздеуші адамдар мен босқындардың құқықтары мен міндеттерін айқындайды.\n\n"
                         "Өтініш уәкілетті органның аумақтық бөлімшесіне беріледі. Пана іздеуші адамға өтініш қаралып "
                         "жатқан кезеңге куәлік беріледі.\n\n"
@@ -126,7 +126,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                 "Order of the Minister of Labour and Social Protection of Population No. 118 (2022)",
                 {
                     "ru": (
-                        "Закон «О беженцах» 2009 года",
+                        "Закон «О беженцах» (редакция от 7 апреля 2022 года)",
                         "Рассмотрение ходатайств о статусе беженца передано от органов внутренних дел органам "
                         "социальной защиты населения.",
                         "Закон определяет порядок подачи ходатайства о присвоении статуса беженца, его рассмотрения и "
@@ -137,7 +137,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                         "продлевается ежегодно, пока сохраняются основания.",
                     ),
                     "kk": (
-                        "2009 жылғы «Босқындар туралы» Заң",
+                        "«Босқындар туралы» Заң (2022 жылғы 7 сәуірдегі редакция)",
                         "Босқын мәртебесі туралы өтініштерді қарау ішкі істер органдарынан халықты әлеуметтік қорғау "
                         "органдарына берілді.",
                         "Заң босқын мәртебесін беру туралы өтінішті беру, қарау және шешім қабылдау тәртібін айқындайды.\n\n"
@@ -146,7 +146,7 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                         "Босқын мәртебесі бір жылға беріледі және жыл сайын ұзартылады.",
                     ),
                     "en": (
-                        "Law on Refugees (2009)",
+                        "Law on Refugees (as amended on 7 April 2022)",
                         "Refugee status claims moved from the internal affairs bodies to the social-protection bodies.",
                         "The Law sets out how a claim for refugee status is lodged, examined and decided, and the rights "
                         "and duties of asylum-seekers and refugees.\n\n"
@@ -233,22 +233,28 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
                 "Law of the Republic of Kazakhstan of 20 December 1991 No. 1017-XII “On Citizenship of the Republic of Kazakhstan”",
                 {
                     "ru": (
-                        "Приём в гражданство Республики Казахстан",
+                        "Закон «О гражданстве Республики Казахстан»: приём в гражданство",
                         "",
+                        "Закон Республики Казахстан от 20 декабря 1991 года № 1017-XII «О гражданстве Республики "
+                        "Казахстан» определяет, кто является гражданином Казахстана и как приобретается гражданство.\n\n"
                         "Беженцы и лица без гражданства, постоянно проживающие в Казахстане, могут ходатайствовать о "
                         "приёме в гражданство Республики Казахстан.\n\n"
                         "Ходатайство подаётся через миграционную службу по месту постоянного проживания.",
                     ),
                     "kk": (
-                        "Қазақстан Республикасының азаматтығына қабылдау",
+                        "«Қазақстан Республикасының азаматтығы туралы» Заң: азаматтыққа қабылдау",
                         "",
+                        "Қазақстан Республикасының 1991 жылғы 20 желтоқсандағы № 1017-XII «Қазақстан Республикасының "
+                        "азаматтығы туралы» Заңы Қазақстан азаматын және азаматтықты алу тәртібін айқындайды.\n\n"
                         "Қазақстанда тұрақты тұратын босқындар мен азаматтығы жоқ адамдар Қазақстан Республикасының "
                         "азаматтығына қабылдау туралы өтініш бере алады.\n\n"
                         "Өтініш тұрақты тұрғылықты жері бойынша көші-қон қызметі арқылы беріледі.",
                     ),
                     "en": (
-                        "Naturalisation",
+                        "Law on Citizenship: naturalisation",
                         "",
+                        "The Law of the Republic of Kazakhstan of 20 December 1991 No. 1017-XII “On Citizenship of the "
+                        "Republic of Kazakhstan” says who is a citizen of Kazakhstan and how citizenship is acquired.\n\n"
                         "Refugees and stateless persons who live permanently in Kazakhstan may apply for citizenship of "
                         "the Republic of Kazakhstan.\n\n"
                         "The application is lodged through the migration service where the person lives permanently.",
@@ -259,13 +265,35 @@ ARTICLES: tuple[tuple[str, str, list[tuple[dt.date, dt.date, str, dict[str, tupl
     ),
 )
 
-# partner, title, services, eligibility, regions, starts_on, ends_on, contact, capacity, topic
+# The code of the partner's organisation in Panah (which receives referrals), or None; partner, title,
+# services (one a line) and who can apply, each in Kazakh, Russian and English; regions, from, until,
+# contact, capacity, topic. Projects are named by their English title in this module.
 PROJECTS: tuple[tuple[Any, ...], ...] = (
     (
-        "Kazakhstan International Bureau for Human Rights and the Rule of Law",
-        "Free legal aid to refugees and stateless persons",
-        "Legal counselling\nHelp with applications for refugee status and statelessness determination\nRepresentation in court",
-        "Asylum-seekers, refugees, stateless persons and persons of undetermined nationality",
+        "kibhr",
+        {
+            "kk": "Адам құқықтары және заңдылықты сақтау жөніндегі Қазақстан халықаралық бюросы",
+            "ru": "Казахстанское международное бюро по правам человека и соблюдению законности",
+            "en": "Kazakhstan International Bureau for Human Rights and the Rule of Law",
+        },
+        {
+            "kk": "Босқындар мен азаматтығы жоқ адамдарға тегін заң көмегі",
+            "ru": "Бесплатная юридическая помощь беженцам и лицам без гражданства",
+            "en": "Free legal aid to refugees and stateless persons",
+        },
+        {
+            "kk": "Заң кеңесі\nБосқын мәртебесін беру және азаматтығы жоқ адам мәртебесін айқындау туралы "
+            "өтініштерге көмек\nСотта өкілдік ету",
+            "ru": "Юридические консультации\nПомощь с ходатайствами о статусе беженца и об определении статуса "
+            "лица без гражданства\nПредставительство в суде",
+            "en": "Legal counselling\nHelp with applications for refugee status and statelessness determination\n"
+            "Representation in court",
+        },
+        {
+            "kk": "Пана іздеушілер, босқындар, азаматтығы жоқ адамдар және азаматтығы анықталмаған адамдар",
+            "ru": "Лица, ищущие убежища, беженцы, лица без гражданства и лица с неопределённым гражданством",
+            "en": "Asylum-seekers, refugees, stateless persons and persons of undetermined nationality",
+        },
         ("KZ-75", "KZ-19", "KZ-71", "KZ-79", "KZ-61", "KZ-63", "KZ-55", "KZ-35", "KZ-31"),
         dt.date(2015, 1, 1),
         None,
@@ -274,10 +302,27 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "statelessness",
     ),
     (
-        "Legal Centre of Women Initiatives Sana Sezim",
-        "Support to women and children without documents",
-        "Legal counselling\nHelp with birth registration of children\nPsychosocial support",
-        "Women and children who are refugees, stateless or without documents",
+        "sana-sezim",
+        {
+            "kk": "«Сана Сезім» әйелдер бастамаларының құқықтық орталығы",
+            "ru": "Правовой центр женских инициатив «Сана Сезим»",
+            "en": "Legal Centre of Women Initiatives Sana Sezim",
+        },
+        {
+            "kk": "Құжаты жоқ әйелдер мен балаларға қолдау",
+            "ru": "Поддержка женщин и детей без документов",
+            "en": "Support to women and children without documents",
+        },
+        {
+            "kk": "Заң кеңесі\nБалалардың тууын тіркеуге көмек\nПсихологиялық-әлеуметтік қолдау",
+            "ru": "Юридические консультации\nПомощь в регистрации рождения детей\nПсихосоциальная поддержка",
+            "en": "Legal counselling\nHelp with birth registration of children\nPsychosocial support",
+        },
+        {
+            "kk": "Босқын, азаматтығы жоқ немесе құжаты жоқ әйелдер мен балалар",
+            "ru": "Женщины и дети — беженцы, лица без гражданства или без документов",
+            "en": "Women and children who are refugees, stateless or without documents",
+        },
         ("KZ-75", "KZ-19", "KZ-79", "KZ-61"),
         dt.date(2016, 1, 1),
         None,
@@ -286,10 +331,27 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "birth_registration",
     ),
     (
-        "Kazakhstan Red Crescent Society",
-        "Emergency assistance to families in need",
-        "Food and hygiene kits\nWinter clothing\nReferral to health care",
-        "Refugee and asylum-seeking families with specific needs",
+        None,
+        {
+            "kk": "Қазақстан Қызыл Жарты Ай қоғамы",
+            "ru": "Общество Красного Полумесяца Казахстана",
+            "en": "Kazakhstan Red Crescent Society",
+        },
+        {
+            "kk": "Мұқтаж отбасыларға шұғыл көмек",
+            "ru": "Экстренная помощь нуждающимся семьям",
+            "en": "Emergency assistance to families in need",
+        },
+        {
+            "kk": "Азық-түлік және гигиена жиынтықтары\nҚысқы киім\nМедициналық көмекке жолдама",
+            "ru": "Продуктовые и гигиенические наборы\nЗимняя одежда\nНаправление за медицинской помощью",
+            "en": "Food and hygiene kits\nWinter clothing\nReferral to health care",
+        },
+        {
+            "kk": "Ерекше қажеттіліктері бар босқындар мен пана іздеушілердің отбасылары",
+            "ru": "Семьи беженцев и лиц, ищущих убежища, с особыми потребностями",
+            "en": "Refugee and asylum-seeking families with specific needs",
+        },
         ("KZ-75", "KZ-71"),
         dt.date(2019, 1, 1),
         dt.date(2030, 12, 31),
@@ -298,6 +360,11 @@ PROJECTS: tuple[tuple[Any, ...], ...] = (
         "assistance",
     ),
 )
+
+
+def _in_languages(field: str, texts: dict[str, str]) -> dict[str, str]:
+    return {f"{field}_{language}": text for language, text in texts.items()}
+
 
 LEAFLETS: dict[str, tuple[str, str | None, dict[str, tuple[str, str]]]] = {
     "free-legal-aid": (
@@ -518,33 +585,28 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
         "shared": 0,
     }
     with transaction.atomic():
-        for slug, topic, versions in ARTICLES:
-            for number, (effective, published_on, references, texts) in enumerate(versions, start=1):
-                translations = {lang: {"title": t, "what_changed": w, "body": b} for lang, (t, w, b) in texts.items()}
-                kwargs = {
-                    "by": editor,
-                    "effective_from": effective,
-                    "legal_references": references,
-                    "translations": translations,
-                }
-                if number == 1:
-                    version = services.publish_article(slug=slug, topic=topic, **kwargs)
-                    counts["articles"] += 1
-                else:
-                    version = services.publish_version(article=Article.objects.get(slug=slug), **kwargs)
-                published = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10, 0)))
-                ArticleVersion.objects.filter(pk=version.pk).update(published_at=published)
-                counts["versions"] += 1
-
+        counts["articles"], counts["versions"] = load_articles(editor)
         projects = {}
-        for partner, title, service_list, eligibility, regions, starts, ends, contact, capacity, topic in PROJECTS:
+        for (
+            code,
+            partner,
+            title,
+            service_list,
+            eligibility,
+            regions,
+            starts,
+            ends,
+            contact,
+            capacity,
+            topic,
+        ) in PROJECTS:
             project = PartnerProject.objects.create(
-                partner=partner,
                 # A partner with an organisation in Panah receives the referrals to its projects there.
-                organisation=Organisation.objects.filter(name=partner).first(),
-                title=title,
-                services=service_list,
-                eligibility=eligibility,
+                organisation=organisations.get(code) if code else None,
+                **_in_languages("partner", partner),
+                **_in_languages("title", title),
+                **_in_languages("services", service_list),
+                **_in_languages("eligibility", eligibility),
                 starts_on=starts,
                 ends_on=ends,
                 contact=contact,
@@ -552,7 +614,7 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
                 topic=topic,
             )
             project.regions.set(regions)
-            projects[title] = project
+            projects[title["en"]] = project
             counts["projects"] += 1
         leaflets = {}
         for slug, (topic, project_title, texts) in LEAFLETS.items():
@@ -605,6 +667,30 @@ def load(*, seed: int = 2017, today: dt.date | None = None) -> dict[str, int]:
 
         counts["shared"] = _shared_with_persons(leaflets, projects, today)
     return counts
+
+
+def load_articles(editor: User) -> tuple[int, int]:
+    """Publish the demo's articles and their versions through the services (indexed and audited), each
+    version dated as published on its day. Returns how many articles and versions."""
+    articles = versions_published = 0
+    for slug, topic, versions in ARTICLES:
+        for number, (effective, published_on, references, texts) in enumerate(versions, start=1):
+            translations = {lang: {"title": t, "what_changed": w, "body": b} for lang, (t, w, b) in texts.items()}
+            kwargs: dict[str, Any] = {
+                "by": editor,
+                "effective_from": effective,
+                "legal_references": references,
+                "translations": translations,
+            }
+            if number == 1:
+                version = services.publish_article(slug=slug, topic=topic, **kwargs)
+                articles += 1
+            else:
+                version = services.publish_version(article=Article.objects.get(slug=slug), **kwargs)
+            published = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10, 0)))
+            ArticleVersion.objects.filter(pk=version.pk).update(published_at=published)
+            versions_published += 1
+    return articles, versions_published
 
 
 def _participant(rng: random.Random, editor: Any, training: Training, region: Region, agency: tuple[str, str]) -> int:

@@ -105,8 +105,9 @@ class ArticleTranslation(models.Model):
     title = models.CharField(_("title"), max_length=200)
     what_changed = models.TextField(_("what changed"), blank=True)
     body = models.TextField(_("text"))
-    # What full-text search reads: every word of the translation and the version's references,
-    # normalised once in Python (`search.normalise`) so both databases tokenise the same words.
+    # What full-text search reads: the stems of every word of the translation and the version's references,
+    # cut once in Python by the stemmer of the translation's language (`search.document_text`), so both
+    # databases match the same stems.
     search_text = models.TextField(editable=False, default="")
 
     class Meta:

@@ -147,10 +147,12 @@ class Found:
     matched_in: str  # the language of the translation that matched
 
 
-def search_articles(query: str, *, language: str, limit: int = 20) -> list[Found]:
-    """Articles whose text in any language holds every word of `query`; best match first, one per article.
+def search_articles(query: str, *, language: str, limit: int = 20, as_of: dt.date | None = None) -> list[Found]:
+    """Articles whose text in any language holds every word of `query` in any of its forms; best match
+    first, one per article.
 
-    An article is shown in the user's language (or its fallback) in the version that matched."""
+    An article is shown in the user's language (or its fallback) in the version that matched and is in
+    force on `as_of` (today by default), not a superseded one that ranked higher."""
     hits = fulltext.find(query)
     if not hits:
         return []
@@ -160,13 +162,17 @@ def search_articles(query: str, *, language: str, limit: int = 20) -> list[Found
         .select_related("version__article", "version__published_by")
         .prefetch_related(Prefetch("version__translations"))
     }
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()
     preferred = fallback_order(language)
-    # Articles by their best rank; among equal ranks the user's language first.
-    ordered = sorted(
-        (h for h in hits if h.translation_id in translations),
-        key=lambda h: (-round(h.rank, 6), preferred.index(translations[h.translation_id].language)),
-    )
+    terms = fulltext.query_terms(query)
+
+    def order(hit: fulltext.Hit) -> tuple[float, ...]:
+        translation = translations[hit.translation_id]
+        held, share = fulltext.title_match(terms, translation.language, translation.title)
+        # Articles whose title names what was asked first, then by rank; among equals the user's language.
+        return (-held, -round(share, 6), -round(hit.rank, 6), preferred.index(translation.language))
+
+    ordered = sorted((h for h in hits if h.translation_id in translations), key=order)
     matched: OrderedDict[int, list[ArticleTranslation]] = OrderedDict()
     for hit in ordered:
         translation = translations[hit.translation_id]

@@ -106,7 +106,7 @@ def publish_version(
                 version=version,
                 language=language,
                 search_text=search.document_text(
-                    values["title"], values["what_changed"], values["body"], version.legal_references
+                    language, values["title"], values["what_changed"], values["body"], version.legal_references
                 ),
                 **values,
             )
