@@ -119,7 +119,13 @@ def _known(message: str) -> str:
 
 
 def record_person_reads(
-    *, by: User | None, persons: list[Any], message: str, purpose: str = "", obj: models.Model | None = None
+    *,
+    by: User | None,
+    persons: list[Any],
+    message: str,
+    purpose: str = "",
+    obj: models.Model | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> int:
     """One "view" entry per person read in a list (an API page, say), written in one statement; each names
     `obj` (what was opened: a pair of records, say) when given, else the person.
@@ -139,6 +145,7 @@ def record_person_reads(
             organisation=organisation,
             context=context,
             message=_known(message),
+            params=params,
         )
         for person in persons
     ]
@@ -210,7 +217,13 @@ def check_read_quota(by: User | None, person_ids: Iterable[int]) -> None:
 
 
 def record_reads(
-    *, by: User | None, persons: list[Any], purpose: str = "", message: str = "", obj: models.Model | None = None
+    *,
+    by: User | None,
+    persons: list[Any],
+    purpose: str = "",
+    message: str = "",
+    obj: models.Model | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> int:
     """Audit that `by` read `persons` (a record's page, a list, an API page), after checking the hourly
     read quota. Side effects: one "view" entry per person. Raises ReadQuotaExceeded past the quota."""
@@ -218,9 +231,12 @@ def record_reads(
         return 0
     check_read_quota(by, [p.pk for p in persons])
     if obj is not None and len(persons) == 1:
-        record(by=by, action=AuditEntry.Action.VIEW, obj=obj, person=persons[0], purpose=purpose, message=message)
+        record(
+            by=by, action=AuditEntry.Action.VIEW, obj=obj, person=persons[0], purpose=purpose, message=message,
+            params=params,
+        )  # fmt: skip
         return 1
-    return record_person_reads(by=by, persons=persons, message=message, purpose=purpose, obj=obj)
+    return record_person_reads(by=by, persons=persons, message=message, purpose=purpose, obj=obj, params=params)
 
 
 # --- Refused attempts ---------------------------------------------------------------------------

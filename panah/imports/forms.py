@@ -3,6 +3,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.models import Organisation
@@ -117,11 +119,15 @@ class ReadingForm(forms.Form):
             self.unknown[name] = (entry["column"], entry["value"])
             if entry["column"] not in codes:
                 codes[entry["column"]] = value_choices(entry["column"])
-            label = _("“%(value)s” (%(column)s, %(rows)s)") % {
-                "value": entry["value"],
-                "column": column_label(entry["column"]),
-                "rows": rows_phrase(entry["n"]),
-            }
+            # The value as the file writes it, isolated (it may run right to left), in our words around it.
+            label = mark_safe(  # noqa: S308 - every part is escaped here
+                conditional_escape(_("“%(value)s” (%(column)s, %(rows)s)"))
+                % {
+                    "value": format_html('<bdi dir="auto">{}</bdi>', entry["value"]),
+                    "column": conditional_escape(column_label(entry["column"])),
+                    "rows": conditional_escape(rows_phrase(entry["n"])),
+                }
+            )
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 required=False,
@@ -134,8 +140,12 @@ class ReadingForm(forms.Form):
         for index, (header, column) in enumerate(report.columns):
             name = f"column_{index}"
             self.headers[name] = header
+            # The header as the file writes it, in whatever language: isolated, and said to be the file's.
             self.fields[name] = forms.ChoiceField(
-                label=header, choices=column_choices(), required=False, initial=column
+                label=format_html('<bdi dir="auto">{}</bdi>', header),
+                choices=column_choices(),
+                required=False,
+                initial=column,
             )
 
     @property

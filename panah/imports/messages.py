@@ -25,6 +25,7 @@ COLUMN_LABELS: dict[str, Promise] = {
     "family_name": _("family name"),
     "patronymic": _("patronymic"),
     "full_name_original": _("full name in the original script"),
+    "full_name": _("full name (family, given, patronymic in one cell)"),
     "sex": _("sex"),
     "birth_date": _("birth date"),
     "birth_place": _("place of birth"),

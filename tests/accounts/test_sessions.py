@@ -80,4 +80,4 @@ def test_who_may_see_and_end_another_user_s_sessions(client, cast, admins, actor
     response = client.post(f"/accounts/users/{cast.officer_a.pk}/sessions/{row.pk}/end/")
     assert response.status_code == (302 if allowed else 404)
     assert officer.get("/").status_code == (302 if allowed else 200)
-    assert AuditEntry.objects.filter(summary="ended officer_a's session from 10.0.0.7").exists() is allowed
+    assert AuditEntry.objects.filter(summary="ended the session of officer_a from 10.0.0.7").exists() is allowed

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from panah.accounts.scope import scope_for, unscoped, use_scope
 from panah.audit.models import AuditEntry
@@ -73,7 +74,9 @@ def test_notes_tasks_and_assignment_are_audited(cast, open_case):
         kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == ["opened", "note", "assigned"]
     summaries = list(AuditEntry.objects.filter(person_id=cast.person_a.pk).values_list("summary", flat=True))
-    assert {"opened documentation case", "note on case", "assigned case"} <= set(summaries)
+    with translation.override("en"):
+        opened = f"opened a case: {CaseKind.DOCUMENTATION.label}"
+    assert {opened, "note on case", "assigned case"} <= set(summaries)
     assert any(s.startswith("task done") for s in summaries)
 
 

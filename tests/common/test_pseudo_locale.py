@@ -35,6 +35,13 @@ from django.utils import translation
 from django.utils.translation import to_locale
 
 PSEUDO = "x-pseudo"
+# A msgfilter filter: the message's msgid (msgid_plural for plural forms after the first), as ⟦msgid⟧,
+# keeping leading and trailing line breaks where they are (msgfmt checks them).
+MARK = (
+    "local $/; <STDIN>;"  # msgfilter writes the translation to the filter, which must read it
+    "$m = ($ENV{MSGFILTER_PLURAL_FORM} // 0) > 0 ? $ENV{MSGFILTER_MSGID_PLURAL} : $ENV{MSGFILTER_MSGID};"
+    r"$m =~ s/^(\n*)(.*?)(\n*)$/$1⟦$2⟧$3/s; print $m"
+)
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧", re.S)
 WORD = re.compile(r"[^\W\d_]{2,}")
 ROLES = ["officer.almaty", "decider.almaty", "lawyer.kibhr", "statistician", "admin"]
@@ -59,7 +66,7 @@ def _run(*command: str) -> None:
 @pytest.fixture(scope="module")
 def pseudo_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("msgfilter") is None:
-        pytest.fail("gettext's tools (msgattrib, msgcomm, msgen, msgfilter, msgfmt) are needed: `make` installs them")
+        pytest.fail("gettext's tools (msgattrib, msgcomm, msgcat, msgfilter, msgfmt) are needed: `make` installs them")
     work = tmp_path_factory.mktemp("pseudo")
     locale_dir = Path(settings.LOCALE_PATHS[0])
     translated = []
@@ -75,13 +82,9 @@ def pseudo_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
     own = [str(p) for p in django_root.glob("**/locale/en/LC_MESSAGES/django.po")]
     merged = work / "merged.po"
     _run("msgcat", "--use-first", "-o", str(merged), str(both), *own)
-    # msgen keeps a translation it finds: empty them first, so every string is its own English.
-    cleared = work / "cleared.po"
-    _run("msgfilter", "--keep-header", "-i", str(merged), "-o", str(cleared), "sed", "-e", "d")
-    english = work / "en.po"
-    _run("msgen", "--force-po", "-o", str(english), str(cleared))
+    # Every message becomes its own English (the plural for every plural form but the first), marked.
     marked = work / "marked.po"
-    _run("msgfilter", "--keep-header", "-i", str(english), "-o", str(marked), "perl", "-0pe", r"s/^(\n*)(.*?)(\n*)$/$1⟦$2⟧$3/s")
+    _run("msgfilter", "--keep-header", "-i", str(merged), "-o", str(marked), "perl", "-e", MARK)
     target = work / "locale" / to_locale(PSEUDO) / "LC_MESSAGES"
     target.mkdir(parents=True)
     _run("msgfmt", "-o", str(target / "django.mo"), str(marked))
@@ -148,16 +151,32 @@ def _page_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def _multilingual() -> set[str]:
+    """The columns of text written in each language by the people who keep it (modeltranslation's: a
+    project's services in kk, ru and en), shown in the reader's language or the nearest one written."""
+    from modeltranslation.translator import translator
+
+    columns = set()
+    for model in translator.get_registered_models():
+        for name in translator.get_options_for_model(model).all_fields:
+            columns |= {
+                f"{model._meta.label}.{name}",
+                *(f"{model._meta.label}.{name}_{code}" for code in ("kk", "ru", "en")),
+            }
+    return columns
+
+
 def _data_words() -> set[str]:
-    """Every word of every text field of every row: what the registry holds, shown as it was written."""
-    words = set(OWN_NAMES)
+    """Every word of every short text field of every row, and of the text kept in each language: what the
+    registry holds, shown as it was written."""
+    words, multilingual = set(OWN_NAMES), _multilingual()
     for model in apps.get_models():
         columns = [
             f.attname
             for f in model._meta.concrete_fields
             # Names, numbers, titles: short text. Long text (an article's body, a note) would lend its
             # every word, "the" and "of" too, and hide an English sentence among the data.
-            if isinstance(f, models.CharField)
+            if (isinstance(f, models.CharField) or f"{model._meta.label}.{f.name}" in multilingual)
             and not f.choices  # a code: shown as its label, never as itself
             and f"{model._meta.label}.{f.name}" not in NOT_DATA
         ]
@@ -173,7 +192,9 @@ def _data_words() -> set[str]:
 
 def unmarked(html: str, data: set[str]) -> list[str]:
     """The words of the page that are neither marked as translated nor data."""
-    text = MARKED.sub(" ", _page_text(html))
+    text, before = _page_text(html), ""
+    while text != before:  # innermost first: a translated phrase may hold another (⟦by ⟦region⟧⟧)
+        before, text = text, MARKED.sub(" ", text)
     return sorted({w for w in WORD.findall(text) if w not in data})
 
 
@@ -214,7 +235,7 @@ def _walk(client: Client, username: str, also: list[str]) -> dict[str, str]:
     home = client.get("/")
     assert home.status_code == 200, (username, home.status_code)
     html = home.content.decode()
-    menu = re.search(r'<nav[^>]*>(.*?)</nav>', html, re.S)
+    menu = re.search(r"<nav[^>]*>(.*?)</nav>", html, re.S)
     pages = ["/", *dict.fromkeys(_links(menu.group(1) if menu else html)), *also]
     seen, found = set(pages), {}
     for path in pages:
@@ -252,6 +273,6 @@ def test_the_check_finds_an_untranslated_word() -> None:
     """The test above can fail: a word outside the marks is found, a word of the data is not."""
     html = (
         '<main><p>⟦Persons⟧: 12</p><p title="Search">Ахмади</p><script>var x = "code";</script>'
-        '<article lang="fa"><p>متن</p><br><p>دری</p></article><p>Left</p></main>'
+        '<article lang="fa"><p>متن</p><br><p>دری</p></article><p>Left</p><p>⟦Persons by ⟦region⟧⟧</p></main>'
     )
     assert unmarked(html, {"Ахмади"}) == ["Left", "Search"]

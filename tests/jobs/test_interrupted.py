@@ -32,5 +32,5 @@ def test_running_jobs_and_their_imports_and_abandoned_command_line_imports_are_m
     running.refresh_from_db()
     waiting.refresh_from_db()
     assert (running.state, waiting.state) == ("failed", "queued")
-    assert "Interrupted" in running.message
+    assert "Interrupted" in running.text
     assert fail_interrupted() == 0  # once

@@ -113,5 +113,5 @@ def test_a_failing_job_says_what_went_wrong(cast):
         fail_at_three_of_ten()
     job.refresh_from_db()
     assert (job.state, job.done, job.total, job.percent) == (Job.State.FAILED, 3, 10, 30)
-    assert job.message == "RuntimeError: disk full"
+    assert job.text == "Failed: RuntimeError: disk full"
     assert job.finished_at is not None

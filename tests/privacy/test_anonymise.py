@@ -71,7 +71,7 @@ def test_anonymising_erases_personal_data_and_keeps_what_statistics_count(cast, 
     # The audit log keeps every entry, with the number and summaries, but not the erased values.
     entries = AuditEntry.objects.filter(person_id=person.pk)
     assert entries.filter(summary__startswith="anonymised").count() == 1
-    change = entries.get(summary="changed birth_place")
+    change = entries.get(summary="changed place of birth")
     assert change.changes == {"birth_place": "[erased]"}
     assert all("Herat" not in str(e.changes) for e in entries)
 
