@@ -8,7 +8,7 @@ The target (issue): search p95 <= 100 ms at 1,000,000 persons on SQLite and on P
 
 Databases it creates and uses, and no other:
   SQLite      var/bench/registry.sqlite3 (deleted first; --sqlite-path to move it)
-  PostgreSQL  the database `panah_bench` on --pg-server, dropped and re-created
+  PostgreSQL  the database `panah_bench` on --pg-server (--pg-database to name another), dropped and re-created
 With --reuse the loaded database is kept and only migrated (new indexes) and measured again.
 
 What is loaded is what `services.register_person` writes, row for row: Person with
@@ -944,13 +944,14 @@ def prepare_database(args: argparse.Namespace) -> str:
 
     import psycopg
 
-    assert PG_DATABASE not in NEVER_TOUCH
+    database = args.pg_database
+    assert database not in NEVER_TOUCH and database.isidentifier(), database
     server = args.pg_server.rstrip("/")
     if not args.reuse:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    return f"{server}/{PG_DATABASE}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return f"{server}/{database}"
 
 
 def setup_django(url: str) -> None:
@@ -1503,7 +1504,8 @@ def environment() -> str:
 
 def child_command(args: argparse.Namespace, database: str) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--database", database]
-    for option in ("persons", "queries", "warmup", "online", "seed", "chunk", "batch", "regions", "sqlite_path", "pg_server"):
+    for option in ("persons", "queries", "warmup", "online", "seed", "chunk", "batch", "regions", "sqlite_path", "pg_server",
+                   "pg_database"):
         command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
     command += ["--selectors-file", args.selectors_file] if args.selectors_file else []
     flags = [f"--{flag.replace('_', '-')}" for flag in ("reuse", "no_migrate", "explain") if getattr(args, flag)]
@@ -1525,7 +1527,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=5_000, help="bulk_create batch size (SQLite caps it lower)")
     parser.add_argument("--sqlite-path", default=str(DEFAULT_SQLITE))
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER,
-                        help=f"PostgreSQL server URL without a database; the database is always {PG_DATABASE}")
+                        help="PostgreSQL server URL without a database")
+    # Several checkouts may share one server: each benchmarks in a database of its own.
+    parser.add_argument("--pg-database", default=PG_DATABASE,
+                        help=f"the benchmark's database on --pg-server, dropped and re-created (default {PG_DATABASE})")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the loaded database: migrate, ANALYZE and measure again")
     parser.add_argument("--no-migrate", action="store_true",
