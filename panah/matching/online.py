@@ -85,9 +85,7 @@ def _with_document_and_place(persons: QuerySet[Person]) -> QuerySet[Person]:
     columns of the same query: the online check reads its candidates in two queries, not four
     (each round trip to PostgreSQL costs a registrar's check more than these subqueries)."""
     document = Document._base_manager.filter(person_id=OuterRef("pk"))  # the model's order: -valid_to, -id
-    place = Address._base_manager.filter(person_id=OuterRef("pk"), valid_to__isnull=True).order_by(
-        "-valid_from", "-id"
-    )
+    place = Address._base_manager.filter(person_id=OuterRef("pk"), valid_to__isnull=True).order_by("-valid_from", "-id")
     return persons.annotate(
         first_document_type=Subquery(document.values("type")[:1]),
         first_document_number=Subquery(document.values("number")[:1]),
@@ -192,10 +190,10 @@ def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
     parts, params = [], []
     for queryset in querysets:
         sql, part_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608 (the ORM's own SQL)
         params.extend(part_params)
     with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)  # noqa: S608 (the ORM's own SQL and parameters)
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
         return list(cursor.fetchone())
 
 
