@@ -313,6 +313,8 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
     does: a Person with registration number, names and search tokens, address, document, household
     membership, status event, statistics rows, audit entry; an ImportedRow per row; one audit entry
     for the import. All in one transaction: any failure writes nothing. The run's report and state.
+    After an import of a tenth of the registry or more: the registry tables' planner statistics
+    (`bulk.refresh_statistics`).
     """
 
     # Progress in thousandths: checking the file is the first fifth, writing the rest.
@@ -341,6 +343,9 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
                 summary=f"imported {report.created} persons from {run.file_name} (import {run.pk})",
             )
         state = ImportRun.State.IMPORTED
+        if bulk.worth_refreshing(report.created, Person):
+            # A large file changes what the planner should expect of name search and the duplicate check.
+            bulk.refresh_statistics(bulk.registry_models())
         report.outcome, report.outcome_params = "outcome_imported", {"created": report.created}
         if report.error_count:
             report.outcome = "outcome_imported_some"

@@ -187,7 +187,8 @@ def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
     """The rows of each queryset, each counted up to `cap`, in one query: a round trip per word
     cost the check more than the counting (PostgreSQL is another process; each query waits its turn
     on a busy machine)."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for queryset in querysets:
         sql, part_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608 (the ORM's own SQL)
