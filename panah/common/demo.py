@@ -2514,4 +2514,8 @@ def build_demo(
         existing = Person.objects.count()
         if existing:
             raise DemoNotEmpty(f"The registry already holds {existing:,} persons.")
-        return load_plan(plan)
+        summary = load_plan(plan)
+    from panah.imports.bulk import refresh_statistics, registry_models
+
+    refresh_statistics(registry_models())  # the first searches of a demo plan with the rows just loaded
+    return summary

@@ -63,7 +63,7 @@ from panah.registry.models import (
     document_key,
 )
 from panah.registry.names import detect_script, word_keys
-from panah.registry.services import place, registration_number_for
+from panah.registry.services import count_names, place, registration_number_for
 from panah.stats import facts
 from panah.status.models import RESULTING_POPULATION, ApplicationType, StatusEvent
 from panah.status.timeline import Fact
@@ -312,8 +312,10 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
 
     Side effects (unless a dry run, or errors without skip_invalid): per row, as `register_person`
     does: a Person with registration number, names and search tokens, address, document, household
-    membership, status event, statistics rows, audit entry; an ImportedRow per row; one audit entry
+    membership, status event, statistics rows, audit entry, the name frequencies; an ImportedRow per row; one audit entry
     for the import. All in one transaction: any failure writes nothing. The run's report and state.
+    After an import of a tenth of the registry or more: the registry tables' planner statistics
+    (`bulk.refresh_statistics`).
     """
 
     # Progress in thousandths: checking the file is the first fifth, writing the rest.
@@ -343,6 +345,9 @@ def run_import(run: ImportRun, *, by: User | None, progress: Progress | None = N
                 params={"count": report.created, "file": run.file_name, "run": run.pk},
             )
         state = ImportRun.State.IMPORTED
+        if bulk.worth_refreshing(report.created, Person):
+            # A large file changes what the planner should expect of name search and the duplicate check.
+            bulk.refresh_statistics(bulk.registry_models())
         report.outcome, report.outcome_params = "outcome_imported", {"created": report.created}
         if report.error_count:
             report.outcome = "outcome_imported_some"
@@ -420,6 +425,7 @@ def write(run: ImportRun, records: list[Record], *, by: User | None, progress: P
                     for nid, (pid, i, n, _birth) in zip(name_ids, name_rows, strict=True)
                 ],
             )
+            count_names(n for _pid, _i, n, _birth in name_rows)
             bulk.insert_rows(
                 NameToken,
                 ("person_id", "name_id", "key", "skeleton", "birth_year"),

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from panah.accounts.permissions import allowed_persons, may_all
 from panah.accounts.roles import Action
@@ -68,30 +69,74 @@ def person_rows(persons: Iterable[Person]) -> dict[int, list[dict[str, str]]]:
     """Person-file rows (ARCHITECTURE.md 3.1) for each person, one per set of names (a script, a kind)."""
     persons = list(persons)
     ids = [p.pk for p in persons]
-    names: dict[int, list[PersonName]] = defaultdict(list)
-    for name in PersonName._base_manager.filter(person_id__in=ids).order_by("position", "id"):
-        names[name.person_id].append(name)
-    documents: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    documents: dict[int, tuple[str, str]] = {}
     for pid, kind, number in Document._base_manager.filter(person_id__in=ids).values_list(
         "person_id", "type", "number"
     ):
-        documents[pid].append((kind, number))
+        documents.setdefault(pid, (kind, number))
     places: dict[int, tuple[str, str]] = {}
     current = Address._base_manager.filter(person_id__in=ids, valid_to__isnull=True).order_by("-valid_from", "-id")
     for pid, locality, line in current.values_list("person_id", "locality", "line"):
         places.setdefault(pid, (locality, line))
+    return _rows(persons, _names_of(ids), documents, places)
+
+
+def _with_document_and_place(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """`persons` with the first document and the current address that `person_rows` reads, as
+    columns of the same query: the online check reads its candidates in two queries, not four
+    (each round trip to PostgreSQL costs a registrar's check more than these subqueries)."""
+    document = Document._base_manager.filter(person_id=OuterRef("pk"))  # the model's order: -valid_to, -id
+    place = Address._base_manager.filter(person_id=OuterRef("pk"), valid_to__isnull=True).order_by("-valid_from", "-id")
+    return persons.annotate(
+        first_document_type=Subquery(document.values("type")[:1]),
+        first_document_number=Subquery(document.values("number")[:1]),
+        current_locality=Subquery(place.values("locality")[:1]),
+        current_line=Subquery(place.values("line")[:1]),
+    )
+
+
+def _annotated_rows(persons: list[Person]) -> dict[int, list[dict[str, str]]]:
+    """`person_rows` for persons read through `_with_document_and_place`."""
+    documents = {
+        p.pk: (p.first_document_type, p.first_document_number)  # type: ignore[attr-defined]
+        for p in persons
+        if p.first_document_type is not None  # type: ignore[attr-defined]
+    }
+    places = {
+        p.pk: (p.current_locality, p.current_line)  # type: ignore[attr-defined]
+        for p in persons
+        if p.current_locality is not None  # type: ignore[attr-defined]
+    }
+    return _rows(persons, _names_of([p.pk for p in persons]), documents, places)
+
+
+def _names_of(ids: list[int]) -> dict[int, list[PersonName]]:
+    names: dict[int, list[PersonName]] = defaultdict(list)
+    for name in PersonName._base_manager.filter(person_id__in=ids).order_by("position", "id"):
+        names[name.person_id].append(name)
+    return names
+
+
+def _rows(
+    persons: list[Person],
+    names: Mapping[int, list[PersonName]],
+    documents: Mapping[int, tuple[str, str]],
+    places: Mapping[int, tuple[str, str]],
+) -> dict[int, list[dict[str, str]]]:
     result: dict[int, list[dict[str, str]]] = {}
     for person in persons:
+        document = documents.get(person.pk, ("", ""))
+        place = places.get(person.pk, ("", ""))
         common = {
             "person_id": str(person.pk),
             "sex": person.sex,
             "birth_date": _birth_text(person.birth_date, person.birth_date_precision),
             "country_of_origin": person.country_of_origin_id or "",
             "region": person.region_id or "",
-            "document_type": (documents.get(person.pk) or [("", "")])[0][0],
-            "document_number": (documents.get(person.pk) or [("", "")])[0][1],
-            "locality": places.get(person.pk, ("", ""))[0],
-            "address": places.get(person.pk, ("", ""))[1],
+            "document_type": document[0],
+            "document_number": document[1],
+            "locality": place[0],
+            "address": place[1],
         }
         rows = [
             {
@@ -133,8 +178,25 @@ def _tokens(skeleton: str, years: list[int] | None) -> QuerySet[NameToken]:
 
 
 def _rarest_first(skeletons: list[str], years: list[int] | None) -> list[str]:
-    counts = {s: _tokens(s, years).order_by()[:COUNT_CAP].count() for s in skeletons}
+    if len(skeletons) < 2:
+        return skeletons
+    counts = dict(zip(skeletons, capped_counts([_tokens(s, years) for s in skeletons], COUNT_CAP), strict=True))
     return sorted(skeletons, key=lambda s: (counts[s], -len(s)))
+
+
+def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
+    """The rows of each queryset, each counted up to `cap`, in one query: a round trip per word
+    cost the check more than the counting (PostgreSQL is another process; each query waits its turn
+    on a busy machine)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{len(parts)})")  # noqa: S608 (the ORM's own SQL)
+        params.extend(part_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
 
 
 def _with_skeletons(skeletons: list[str], persons: QuerySet[Person], years: list[int] | None) -> list[int]:
@@ -223,8 +285,10 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
             )
         )
         ids = _closest(ids, records)[:SCORED]
-        persons = list(Person._base_manager.filter(pk__in=ids).select_related("organisation", "region"))
-        rows_by_person = person_rows(persons)
+        persons = list(
+            _with_document_and_place(Person._base_manager.filter(pk__in=ids).select_related("organisation", "region"))
+        )
+        rows_by_person = _annotated_rows(persons)
         known = {pk: [prepare(row) for row in rows] for pk, rows in rows_by_person.items()}
     visible_ids = allowed_persons(by, Action.VIEW_PERSON, persons)
     candidates = []

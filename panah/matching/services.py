@@ -9,12 +9,16 @@ entries refer to persons by id and number). `unmerge` moves the very same rows b
 """
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +31,9 @@ from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.common.phrases import label
 from panah.common.templatetags.panah import day
-from panah.matching.comparisons import NameFrequencies
+from panah.matching.comparisons import TF_COLUMNS, NameFrequencies
 from panah.matching.models import CandidatePair, Merge, NameFrequency, PairState, Source
+from panah.matching.normalise import prepare
 from panah.registry.models import (
     Address,
     Consent,
@@ -90,6 +95,46 @@ def record_name_frequencies(frequencies: NameFrequencies) -> int:
         NameFrequency.objects.all().delete()
         NameFrequency.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+def count_names(names: Iterable[Any], *, removed: bool = False) -> None:
+    """Keep the registry's name frequencies (`NameFrequency`) in step with name records written
+    (or, with `removed`, taken away): PersonName rows, or mappings of their fields, each counted as
+    the batch run counts it: one person-file row per name, through `normalise.prepare`. Side effects: NameFrequency counts, in the caller's transaction.
+
+    Counted as they are written rather than recounted periodically: recounting means normalising
+    every name of the registry (the batch run's minutes), while a registration adds one or two rows
+    here. Until the first batch run has counted the registry (no total for a column) nothing is
+    counted: frequencies of the newest registrations alone would misjudge every name. A merge moves
+    names from one record to another and leaves the counts as they are."""
+    deltas: Counter[tuple[str, str]] = Counter()
+    for name in names:
+        get = name.get if isinstance(name, Mapping) else functools.partial(getattr, name)
+        fields = ("given_name", "family_name", "patronymic")
+        features = prepare({**{f: get(f, "") for f in fields}, "full_name_original": get("full_name", "")})
+        for column in TF_COLUMNS:
+            value = features.get(column) or ""
+            if value:
+                deltas[(column, "")] += 1
+                deltas[(column, value)] += 1
+    counted = set(NameFrequency.objects.filter(value="").values_list("column", flat=True))
+    width = NameFrequency._meta.get_field("value").max_length or 0
+    changes = [(c, v, n) for (c, v), n in sorted(deltas.items()) if c in counted and len(v) <= width]
+    if not changes:
+        return
+    if removed:
+        for column, value, n in changes:
+            NameFrequency.objects.filter(column=column, value=value).update(count=Greatest(F("count") - n, 0))
+        return
+    table = connection.ops.quote_name(NameFrequency._meta.db_table)
+    # One statement for all the names, safe against a concurrent registration of the same new name
+    # (SQLite and PostgreSQL both write INSERT ... ON CONFLICT DO UPDATE).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'INSERT INTO {table} ("column", "value", "count") VALUES (%s, %s, %s) '  # noqa: S608 (the model's table)
+            f'ON CONFLICT ("column", "value") DO UPDATE SET "count" = {table}."count" + excluded."count"',
+            changes,
+        )
 
 
 def _evidence(items: Iterable[Any]) -> list[list[str]]:

@@ -298,6 +298,7 @@ def _erase(ids: Iterable[int]) -> None:
     from panah.imports.models import ImportedRow
     from panah.knowledge.models import SharedInformation
     from panah.matching.models import CandidatePair, Merge
+    from panah.matching.services import count_names
     from panah.registry.models import (
         Address,
         Consent,
@@ -311,6 +312,7 @@ def _erase(ids: Iterable[int]) -> None:
 
     ids = list(ids)
     NameToken.objects.filter(person_id__in=ids).delete()
+    count_names(PersonName.objects.filter(person_id__in=ids), removed=True)  # erased names count no more
     PersonName.objects.filter(person_id__in=ids).delete()
     Document.objects.filter(person_id__in=ids).delete()
     HouseholdMember.objects.filter(person_id__in=ids).delete()

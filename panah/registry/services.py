@@ -103,7 +103,8 @@ def register_person(
 ) -> Person:
     """Register a new person of concern.
 
-    Side effects: the Person with a registration number, names and their search tokens, the first
+    Side effects: the Person with a registration number, names and their search tokens (and their
+    counts in the name frequencies the duplicate check reads, `matching.services.count_names`), the first
     address (which sets the region), documents, the consent given at registration (`purpose`, `legal_basis`,
     `language`), the first version of its statistical attributes, one audit entry.
     Raises Refused when `by` may not register for `organisation` in that region, and
@@ -120,10 +121,13 @@ def register_person(
     name_rows = list(names)
     if not name_rows:
         raise ValidationError({"names": _("Give at least one name.")})
+    saved = []
     for position, fields in enumerate(name_rows):
         name = _validated(PersonName(person=new, position=position, **fields))
         name.save()
         NameToken.objects.bulk_create(name_tokens(new.pk, name, new.birth_date))
+        saved.append(name)
+    count_names(saved)
     since = address.get("valid_from") or registered_on or timezone.localdate()
     _validated(Address(person=new, **{**address, "valid_from": since})).save()
     for fields in documents:
@@ -209,7 +213,8 @@ def update_person(*, by: User, person: Person, changes: Mapping[str, Any], reaso
 
 @transaction.atomic
 def set_names(*, by: User, person: Person, names: Iterable[Mapping[str, Any]]) -> None:
-    """Replace a person's names. Side effects: names, search tokens, one audit entry with old and new names."""
+    """Replace a person's names. Side effects: names, search tokens, the name frequencies
+    (`matching.services.count_names`), one audit entry with old and new names."""
     require(by, Action.CHANGE_PERSON, person)
     old = [n.display for n in PersonName.objects.filter(person=person)]
     rows = [
@@ -218,9 +223,11 @@ def set_names(*, by: User, person: Person, names: Iterable[Mapping[str, Any]]) -
     ]
     if not rows:
         raise ValidationError({"names": _("Give at least one name.")})
+    count_names(PersonName.objects.filter(person=person), removed=True)
     PersonName.objects.filter(person=person).delete()
     for row in rows:
         row.save()
+    count_names(rows)
     reindex_names(person)
     new = [n.display for n in rows]
     if old != new:
@@ -372,3 +379,10 @@ def view_person(*, by: User, registration_number: str, purpose: str = "") -> Per
     person = get_person(registration_number)
     record_reads(by=by, persons=[person], purpose=purpose, obj=person)
     return person
+
+
+def count_names(names: Any, *, removed: bool = False) -> None:
+    # Matching reads the registry (and imports these services), so its upkeep is imported when called.
+    from panah.matching.services import count_names as count
+
+    count(names, removed=removed)
