@@ -33,7 +33,8 @@ def test_administrator_adds_a_user_with_a_role_in_one_region(client, cast, super
     membership = Membership.objects.get(user=user)
     assert list(membership.regions.values_list("code", flat=True)) == ["KZ-75"]
     assert user.must_change_password
-    assert AuditEntry.objects.filter(action="admin", object_id=str(user.pk), summary__contains="registrar").exists()
+    entry = AuditEntry.objects.get(action="admin", object_id=str(user.pk), message="role_given")
+    assert entry.parameters["role"] == {"label": "accounts.Membership.role", "value": "registrar"}
     user.must_change_password = False
     user.save()
     client.force_login(user)
