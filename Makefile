@@ -32,6 +32,13 @@ system-deps:
 		echo "Installing ICU headers, pkg-config and gettext with apt-get"; \
 		apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config gettext >/dev/null; \
 	fi
+	@# Decision notices: WeasyPrint draws them with Pango and Debian's Noto fonts (Naskh Arabic for Dari,
+	@# Pashto and Arabic); the tests turn them into PNGs with poppler's pdftoppm.
+	@if ! fc-list 2>/dev/null | grep -q "NotoNaskhArabic" || ! fc-list 2>/dev/null | grep -q "NotoSans-Regular" \
+		|| ! command -v pdftoppm >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then \
+		echo "Installing Pango, Noto fonts and poppler-utils with apt-get for the decision notices"; \
+		apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-extra poppler-utils >/dev/null; \
+	fi
 
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
