@@ -35,9 +35,9 @@ system-deps:
 	@# Decision notices: WeasyPrint draws them with Pango and Debian's Noto fonts (Naskh Arabic for Dari,
 	@# Pashto and Arabic); the tests turn them into PNGs with poppler's pdftoppm.
 	@if ! fc-list 2>/dev/null | grep -q "NotoNaskhArabic" || ! fc-list 2>/dev/null | grep -q "NotoSans-Regular" \
-		|| ! command -v pdftoppm >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then \
+		|| ! command -v pdftoppm >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then \
 		echo "Installing Pango, Noto fonts and poppler-utils with apt-get for the decision notices"; \
-		apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-extra poppler-utils >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-extra poppler-utils >/dev/null; \
 	fi
 
 browser:

@@ -45,6 +45,13 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("PANAH_SECRET_KEY is not set. Set it, or set PANAH_DEBUG=1 for local development.")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+# The Ed25519 key that signs decision notices and registration certificates (panah/notices/signing.py):
+# the 32-byte private key, base64 (`panah signing_key` makes one). Its public half is published at
+# /verify/key. Empty: derived from the secret key, as the field keys are; set it in production so that
+# notices stay verifiable when the secret key is rotated.
+PANAH_SIGNING_KEY = os.environ.get("PANAH_SIGNING_KEY", "").strip()
+# Checks of a notice on the public page /verify/ per client address: "30/min" as the API's rate reads.
+PANAH_VERIFY_RATE = os.environ.get("PANAH_VERIFY_RATE", "30/min")
 # Key rotation: the new key signs, the former ones are still accepted until removed.
 SECRET_KEY_FALLBACKS = env_list("PANAH_SECRET_KEY_FALLBACKS", "")
 # Keys that encrypt phone numbers and specific-need notes (panah/common/encryption.py): Fernet keys,
@@ -83,6 +90,7 @@ INSTALLED_APPS = [
     "panah.matching",
     "panah.knowledge",
     "panah.cases",
+    "panah.notices",
     "panah.imports",
     "panah.exports",
     "panah.api",
@@ -324,7 +332,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("PANAH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs every step of drawing a notice at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Data protection (panah.privacy): days to answer a data-subject request.

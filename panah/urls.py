@@ -20,6 +20,7 @@ urlpatterns = [
     path("duplicates/", include("panah.matching.urls")),
     path("knowledge/", include("panah.knowledge.urls")),
     path("cases/", include("panah.cases.urls")),
+    path("", include("panah.notices.urls")),
     path("imports/", include("panah.imports.urls")),
     path("exports/", include("panah.exports.urls")),
     path("privacy/", include("panah.privacy.urls")),

@@ -190,6 +190,23 @@ POLICY: dict[str, Rule] = {
         CASEWORK,
         _("Only the organisation handling this case assigns or transfers it."),
     ),
+    # Notices: who may see the case prints its decision notices, who may see the person their registration
+    # certificate; only a decider of the state body handling the case (or owning the person) revokes one.
+    A.PRINT_NOTICES: Rule(
+        On.CASE,
+        SEE_PERSONS,
+        _("This case is handled by another organisation that does not share it with yours."),
+        frozenset({Basis.OWN, Basis.AGREEMENT, Basis.REFERRAL}),
+    ),
+    A.PRINT_CERTIFICATES: Rule(
+        On.PERSON, SEE_PERSONS, _("Your role does not allow printing this person's certificate."), SHARED
+    ),
+    A.REVOKE_NOTICES: Rule(
+        On.CASE,
+        DECIDERS,
+        _("Only a status decision officer of the state body that issued this notice revokes or corrects it."),
+        STATE,
+    ),
     # Referrals, as the partner addressed and as the organisation that sent them
     A.RESPOND_REFERRALS: Rule(
         On.RECEIVED_REFERRAL, CASEWORK, _("Only the partner this referral is addressed to can do this.")

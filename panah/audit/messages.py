@@ -24,6 +24,12 @@ from django.utils.translation import ngettext_lazy
 from panah.common.phrases import fill
 
 MESSAGES: dict[str, Promise] = {
+    # Decision notices and registration certificates
+    "notice_issued": _("issued notice %(code)s (%(kind)s)"),
+    "notice_printed": _("printed notice %(code)s again"),
+    "notice_revoked": _("revoked notice %(code)s: %(reason)s"),
+    "notice_corrected": _("corrected notice %(code)s by %(replacement)s: %(reason)s"),
+    "notice_template_saved": _("saved version %(version)s of the %(language)s notice template %(kind)s"),
     # Signing in and out, the second factor
     "signed_in": _("signed in"),
     "signed_out": _("signed out"),

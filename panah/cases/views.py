@@ -98,6 +98,7 @@ def _detail(request: HttpRequest, case: Any, status: int = 200, **forms: Any) ->
         "may_note": may(user, Action.NOTE_CASES, case),
         "may_manage": may(user, Action.MANAGE_CASES, case),
         "may_refer": may(user, Action.REFER_PERSONS, case.person),
+        "may_print": may(user, Action.PRINT_NOTICES, case),
     }
     steps = [
         t

@@ -90,6 +90,7 @@ def person_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_refer": may(user, Action.REFER_PERSONS, person),
         "can_audit": may(user, Action.VIEW_AUDIT),
         "can_export": may(user, Action.EXPORT_PERSONS, person),
+        "can_print_certificate": may(user, Action.PRINT_CERTIFICATES, person),
         "cases": cases_of_person(user, person),
     }
     return render(request, "registry/person_detail.html", context)
