@@ -34,7 +34,7 @@ from panah.accounts.roles import Action, Role
 from panah.accounts.scope import unscoped
 from panah.api.tokens import issue_token
 from panah.audit.models import AuditEntry
-from panah.cases.models import BirthObstacle, Case, CaseTask, Referral
+from panah.cases.models import BirthObstacle, Case, CaseEvent, CaseTask, Referral
 from panah.cases.referral_services import step_referral
 from panah.cases.services import add_task, open_case
 from panah.imports.models import ImportRun
@@ -584,6 +584,22 @@ SPECS: dict[str, Spec] = {
         data=_transition({"statelessness": "refuse", "legal_assistance": "close"}),
         **CASE,
     ),
+    # Printing a notice of a step that decides nothing answers 400 ("no notice"), never refused when allowed.
+    "notices:case_notice": Spec(
+        get=[A_.PRINT_NOTICES],
+        obj=_case,
+        kwargs=lambda w, t: {
+            "pk": str(t.case.pk),
+            "event": str(CaseEvent._base_manager.filter(case=t.case).first().pk),
+        },
+        by_owner=True,
+    ),
+    "notices:revoke": Spec(
+        post=[A_.VIEW_CASES, A_.REVOKE_NOTICES],
+        data=lambda w, t, user: {"code": "AAAA-BBBB", "reason": "issued in error"},
+        **CASE,
+    ),
+    "notices:registration_certificate": Spec(get=[A_.VIEW_PERSON, A_.PRINT_CERTIFICATES], **PERSON),
     "cases:note": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"text": "Called the person."}, **CASE),
     "cases:task": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"title": "Call back"}, **CASE),
     "cases:task_done": Spec(
@@ -833,6 +849,9 @@ OUTSIDE = {
     "api:openapi-json": "the schema: no data",
     "api:openapi-view": "the schema's page",
     "api:api-root": "the API's index",
+    "notices:verify_form": "public: anyone checks a notice, no sign-in (tests/notices/test_verification.py)",
+    "notices:verify": "public: anyone checks a notice, no sign-in (tests/notices/test_verification.py)",
+    "notices:public_key": "public: the key that checks notices offline",
 }
 
 
