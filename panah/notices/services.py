@@ -44,12 +44,12 @@ if TYPE_CHECKING:
 # The steps that decide something, and so give a notice: the decisions of the competent state body.
 DECIDING_STEPS: dict[str, frozenset[str]] = {kind: w.decisions for kind, w in WORKFLOWS.items() if w.decisions}
 # The rule whose legal reference is the basis of a decision, and the rule of the time limit for an appeal.
-DECISION_RULE = {
+DECISION_RULE: dict[str, str] = {
     CaseKind.ASYLUM: "asylum.decision",
     CaseKind.STATELESSNESS: "statelessness.decision",
     CaseKind.NATURALISATION: "citizenship.decision",
 }
-APPEAL_RULE = {CaseKind.ASYLUM: "asylum.appeal", CaseKind.STATELESSNESS: "statelessness.appeal"}
+APPEAL_RULE: dict[str, str] = {CaseKind.ASYLUM: "asylum.appeal", CaseKind.STATELESSNESS: "statelessness.appeal"}
 REGISTRATION_RULE = "asylum.lodging"
 # What a step means for the person, for the text in their own language.
 GRANTED = frozenset({"recognise", "appeal_allowed", "extend", "determine", "grant"})
@@ -318,7 +318,7 @@ def correct_notice(*, by: User, notice: IssuedNotice, reason: str) -> IssuedNoti
             raise ValidationError(_("This notice is no longer current."))
         locked.status, locked.status_reason = NoticeStatus.CORRECTED, reason.strip()[:300]
         locked.save(update_fields=["status", "status_reason"])
-        if locked.case_id is not None and locked.event is not None:
+        if locked.case is not None and locked.event is not None:
             new = print_case_notice(
                 by=by, case=locked.case, event=locked.event, language=locked.language,
                 person_language=locked.person_language,
@@ -346,6 +346,7 @@ def check_notice(code: str, *, ip: str | None = None) -> tuple[str, IssuedNotice
         notice = (
             IssuedNotice.objects.select_related("organisation").filter(code=normalised).first() if normalised else None
         )
+    outcome: str
     if notice is None:
         outcome = NoticeCheck.Outcome.UNKNOWN
     elif not signing.verify(notice.payload, notice.signature, signing.public_key()):
