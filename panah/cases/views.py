@@ -99,14 +99,18 @@ def _detail(request: HttpRequest, case: Any, status: int = 200, **forms: Any) ->
         "may_manage": may(user, Action.MANAGE_CASES, case),
         "may_refer": may(user, Action.REFER_PERSONS, case.person),
         "may_print": may(user, Action.PRINT_NOTICES, case),
+        "may_revoke": may(user, Action.REVOKE_NOTICES, case),
     }
     steps = [
         t
         for t in case.workflow.available(case.state)
         if rights["may_decide" if case.workflow.decides(t.name) else "may_work"]
     ]
+    from panah.notices.selectors import notices_of_case  # notices read cases: imported when a page is drawn
+
     context = {
         **rights,
+        "notices": notices_of_case(case) if rights["may_print"] else [],
         "title": str(case),
         "case": case,
         "person": case.person,

@@ -50,7 +50,6 @@ DECISION_RULE: dict[str, str] = {
     CaseKind.NATURALISATION: "citizenship.decision",
 }
 APPEAL_RULE: dict[str, str] = {CaseKind.ASYLUM: "asylum.appeal", CaseKind.STATELESSNESS: "statelessness.appeal"}
-REGISTRATION_RULE = "asylum.lodging"
 # What a step means for the person, for the text in their own language.
 GRANTED = frozenset({"recognise", "appeal_allowed", "extend", "determine", "grant"})
 REFUSED = frozenset({"reject", "appeal_dismissed", "refuse"})
@@ -160,7 +159,8 @@ def registration_variables(person: Person, by: Any, language: str) -> dict[str, 
             "decision": "",
             "outcome": "other",
             "decision_date": _date(registered),
-            "legal_basis": _legal(REGISTRATION_RULE, opened_on=registered, on=registered),
+            # Registration in the registry is no decision of a dated rule: the template names no basis.
+            "legal_basis": "",
             "appeal_deadline": "",
             "appeal_basis": "",
             "issuing_body": str(person.organisation.name),

@@ -145,3 +145,25 @@ def test_printing_from_the_case_page_needs_the_policy_and_returns_a_pdf(cast, de
     stranger = Client()
     stranger.force_login(cast.lawyer)
     assert stranger.get(f"/notices/case/{case.pk}/{event.pk}/").status_code == 404
+
+
+def test_the_case_page_lists_its_notices_and_the_decider_revokes_one_there(cast, notice):
+    client = Client()
+    client.force_login(cast.decider_a)
+    page = client.get(f"/cases/{notice.case_id}/").content.decode()
+    assert notice.code in page and f"/notices/case/{notice.case_id}/revoke/" in page
+    empty = client.post(f"/notices/case/{notice.case_id}/revoke/", {"code": notice.code, "reason": ""})
+    assert empty.status_code == 400 and "Say why" in empty.content.decode()
+    wrong = client.post(f"/notices/case/{notice.case_id}/revoke/", {"code": "nonsense", "reason": "x"})
+    assert wrong.status_code == 400
+    done = client.post(f"/notices/case/{notice.case_id}/revoke/", {"code": notice.code, "reason": "wrong file"})
+    assert done.status_code == 302
+    with unscoped("test"):
+        assert IssuedNotice.objects.get(pk=notice.pk).status == "revoked"
+    registrar = Client()
+    registrar.force_login(cast.officer_a)
+    assert f"/notices/case/{notice.case_id}/revoke/" not in registrar.get(f"/cases/{notice.case_id}/").content.decode()
+    assert (
+        registrar.post(f"/notices/case/{notice.case_id}/revoke/", {"code": notice.code, "reason": "x"}).status_code
+        == 403
+    )
