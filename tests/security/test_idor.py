@@ -14,7 +14,7 @@ from django.utils import timezone
 from panah.accounts.models import UserSession
 from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
-from panah.cases.models import BirthObstacle, Case, Referral
+from panah.cases.models import BirthObstacle, Case, CaseEvent, Referral
 from panah.cases.services import add_task, open_case
 from panah.imports.models import ImportRun
 from panah.jobs.models import Job
@@ -36,6 +36,7 @@ NOT_PERSONAL = {
     "stats:release_csv",
     "stats:release_xlsx",
     "api:release",
+    "notices:verify",  # public: says only what a notice's signed payload says (tests/notices)
 }
 
 
@@ -120,6 +121,9 @@ def objects(cast):
         "cases:task_done": {"pk": str(case.pk), "task_id": str(task.pk)},
         "cases:transfer": {"pk": str(case.pk)},
         "cases:assign": {"pk": str(case.pk)},
+        "notices:case_notice": {"pk": str(case.pk), "event": str(CaseEvent._base_manager.filter(case=case).first().pk)},
+        "notices:revoke": {"pk": str(case.pk)},
+        "notices:registration_certificate": {"number": number},
         "cases:obstacle": {"pk": str(birth.pk)},
         "cases:obstacle_resolved": {"pk": str(birth.pk), "obstacle_id": str(obstacle.pk)},
         "imports:run": {"pk": str(run.pk)},
