@@ -167,3 +167,22 @@ def test_the_case_page_lists_its_notices_and_the_decider_revokes_one_there(cast,
         registrar.post(f"/notices/case/{notice.case_id}/revoke/", {"code": notice.code, "reason": "x"}).status_code
         == 403
     )
+
+
+def test_a_configured_key_signs_and_the_command_makes_one(settings, notice):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("signing_key", stdout=out)
+    settings.PANAH_SIGNING_KEY = out.getvalue().strip()
+    assert Client().get("/verify/key").content.decode().split()[1] == signing.public_key_text()
+    signed = signing.sign(notice.payload)
+    assert signing.verify(notice.payload, signed, signing.public_key_text())
+    # Notices signed under the former key no longer verify under the new one: the page says so.
+    assert not signing.verify(notice.payload, notice.signature, signing.public_key_text())
+    assert "No genuine notice has this code" in Client().get(f"/verify/{notice.code}/").content.decode()
+    public = io.StringIO()
+    call_command("signing_key", "--public", stdout=public)
+    assert public.getvalue().strip() == signing.public_key_text()
