@@ -37,6 +37,8 @@ class Transition:
     target: str
     status_event: str | None = None  # the panah.status EventKind this step records, if it decides status
     needs_reason: bool = False
+    # Kinds of evidence file (panah.evidence.kinds.FileKind codes) the case must hold before this step.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,14 @@ STATELESSNESS = Workflow(
         ),
         _t("refuse", _("Refuse the application"), {"application", "examination"}, "refused", needs_reason=True),
         _t("appeal", _("Record an appeal"), {"refused"}, "appeal"),
-        _t("appeal_dismissed", _("Appeal dismissed"), {"appeal"}, "closed", needs_reason=True),
+        _t(
+            "appeal_dismissed",
+            _("Appeal dismissed"),
+            {"appeal"},
+            "closed",
+            needs_reason=True,
+            requires=("court_ruling",),
+        ),
         _t(
             "withdraw",
             _("Close: application withdrawn"),
