@@ -182,7 +182,14 @@ STATELESSNESS = Workflow(
             status_event=K.NATIONALITY_CONFIRMED,
             needs_reason=True,
         ),
-        _t("refuse", _("Refuse the application"), {"application", "examination"}, "refused", needs_reason=True),
+        _t(
+            "refuse",
+            _("Refuse the application"),
+            {"application", "examination"},
+            "refused",
+            needs_reason=True,
+            requires=("decision",),
+        ),
         _t("appeal", _("Record an appeal"), {"refused"}, "appeal"),
         _t(
             "appeal_dismissed",
@@ -219,7 +226,7 @@ NATURALISATION = Workflow(
     transitions=(
         _t("submit", _("Application submitted"), {"preparing"}, "submitted"),
         _t("grant", _("Citizenship granted"), {"submitted"}, "granted", status_event=K.NATURALISED),
-        _t("refuse", _("Refused"), {"submitted"}, "refused", needs_reason=True),
+        _t("refuse", _("Refused"), {"submitted"}, "refused", needs_reason=True, requires=("decision",)),
         _t("withdraw", _("Withdrawn"), {"preparing", "submitted"}, "withdrawn", needs_reason=True),
     ),
 )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -91,7 +91,10 @@ def _upload_to_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     file = get_file_for_user(request.user, pk)
-    data = services.open_file(by=request.user, file=file)
+    try:
+        data = services.open_file(by=request.user, file=file)
+    except FileNotFoundError as error:  # the storage lost it (a restore without the files directory)
+        raise Http404(_("The file is no longer in the storage. Ask the administrator to restore it.")) from error
     response = HttpResponse(data, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.kind}-{file.pk}.{EXTENSIONS[file.content_type]}"'
     response["Content-Security-Policy"] = "sandbox"

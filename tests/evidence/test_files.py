@@ -199,6 +199,10 @@ def test_a_step_is_refused_while_its_required_document_is_missing(cast, open_cas
     with unscoped("test"):
         cast.person_a.refresh_from_db()
     case = open_case(cast.sysadmin, cast.person_a, "statelessness", organisation=cast.state)
+    with pytest.raises(ValidationError, match="decision"):
+        step(cast.sysadmin, case, "refuse", dt.date(2024, 2, 1), note="nationality not shown")
+    with unscoped("test"):
+        services.attach_file(by=cast.sysadmin, person=cast.person_a, case=case, kind="decision", data=PDF)
     step(cast.sysadmin, case, "refuse", dt.date(2024, 2, 1), note="nationality not shown")
     step(cast.sysadmin, case, "appeal", dt.date(2024, 2, 10))
     client.force_login(cast.sysadmin)
