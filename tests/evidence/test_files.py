@@ -240,3 +240,24 @@ def test_a_removal_rolled_back_keeps_the_blob(cast, as_user, django_capture_on_c
             transaction.set_rollback(True)
     assert callbacks == []
     assert crypto.storage().exists(file.stored_as)
+
+
+def test_an_upload_is_never_spooled_to_a_temporary_file(cast, as_user, rf, settings):
+    """Django writes an upload over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, in clear: the upload
+    pages read files into memory only."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+
+    from panah.evidence import views
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    number = cast.person_a.registration_number
+    request = rf.post(f"/files/person/{number}/new/", {"kind": "passport", "file": _named("p.png", png())})
+    request.user = cast.officer_a
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    request._dont_enforce_csrf_checks = True
+    with as_user(cast.officer_a):
+        response = views.upload_to_person(request, number)
+    assert response.status_code == 302
+    assert isinstance(request.FILES["file"], InMemoryUploadedFile)
