@@ -60,14 +60,14 @@ def _in_memory(request: HttpRequest) -> None:
     request.upload_handlers = [InMemoryOnly(request)]
 
 
-@csrf_exempt
-@login_required
+@csrf_exempt  # checked by _upload_to_person, once the upload handlers are set
 def upload_to_person(request: HttpRequest, number: str) -> HttpResponse:
     _in_memory(request)
     return _upload_to_person(request, number)
 
 
 @csrf_protect
+@login_required
 def _upload_to_person(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
     return _upload(
@@ -75,14 +75,14 @@ def _upload_to_person(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@csrf_exempt
-@login_required
+@csrf_exempt  # checked by _upload_to_case, once the upload handlers are set
 def upload_to_case(request: HttpRequest, pk: int) -> HttpResponse:
     _in_memory(request)
     return _upload_to_case(request, pk)
 
 
 @csrf_protect
+@login_required
 def _upload_to_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
     return _upload(request, person=case.person, case=case, back=redirect("cases:case", pk=case.pk))
