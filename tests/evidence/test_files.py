@@ -115,6 +115,8 @@ def test_upload_download_and_removal_are_audited_in_their_transaction(cast, as_u
         file = EvidenceFile.objects.get()
         entry = AuditEntry.objects.get(message="evidence_attached")
     assert entry.object_id == str(file.pk) and entry.user == cast.officer_a
+    assert entry.message == "evidence_attached" and entry.parameters["kind"]["value"] == "passport"
+    assert entry.summary == f"attached evidence file {file.pk} (passport)"  # the code put into words when read
     download = client.get(f"/files/{file.pk}/")
     assert download.status_code == 200 and download["Content-Type"] == "image/png"
     assert download.content.startswith(b"\x89PNG") and "attachment" in download["Content-Disposition"]
