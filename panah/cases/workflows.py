@@ -265,7 +265,13 @@ BIRTH_REGISTRATION = Workflow(
     transitions=(
         _t("block", _("Record an obstacle"), {"not_registered", "applied"}, "blocked", needs_reason=True),
         _t("apply", _("Applied to the civil registry"), {"not_registered", "blocked"}, "applied"),
-        _t("issue", _("Birth certificate issued"), {"not_registered", "blocked", "applied"}, "certificate_issued"),
+        _t(
+            "issue",
+            _("Birth certificate issued"),
+            {"not_registered", "blocked", "applied"},
+            "certificate_issued",
+            requires=("birth_certificate",),
+        ),
     ),
 )
 

@@ -86,3 +86,17 @@ def consent(
         return Consent._base_manager.create(
             person=person, purpose=purpose, given_on=given_on, withdrawn_on=withdrawn_on, taken_by=taken_by
         )
+
+
+SCAN = b"%PDF-1.4\n% a scanned page\n%%EOF\n"
+
+
+def attach_required(case: Any, transition: str, by: Any) -> None:
+    """Attach a small PDF of every kind of document the step requires (`Transition.requires`), as an officer
+    would scan them before taking it."""
+    from panah.evidence.services import attach_file
+
+    step = case.workflow.transition(transition)
+    with unscoped("test set-up: the documents a step requires"):
+        for kind in step.requires if step else ():
+            attach_file(by=by, person=case.person, case=case, kind=kind, data=SCAN)
