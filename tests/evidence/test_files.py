@@ -70,6 +70,26 @@ def test_a_renamed_executable_is_refused_naming_the_field(cast, as_user, client,
         assert not EvidenceFile.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\xff\xd8\xff\xe0" + b"not really a photo" * 10, "damaged"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "damaged"),
+        (PDF[:20], "incomplete"),
+        (b"", "empty"),
+    ],
+    ids=["jpeg-magic-only", "png-magic-only", "truncated-pdf", "empty"],
+)
+def test_a_damaged_file_is_refused_with_a_message_not_an_error(cast, client, data, words):
+    client.force_login(cast.officer_a)
+    response = client.post(
+        f"/files/person/{cast.person_a.registration_number}/new/",
+        {"kind": "passport", "file": _named("scan.jpg", data)},
+    )
+    assert response.status_code == 400
+    assert words in response.content.decode()
+
+
 def test_a_file_too_large_is_refused_with_the_limit(cast, client, settings):
     settings.PANAH_FILES_MAX_BYTES = 1000
     client.force_login(cast.officer_a)
