@@ -302,12 +302,11 @@ with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Evidence files, encrypted (panah/evidence/crypto.py); no base URL: served only by their audited view.
+    # Evidence files, encrypted (panah/evidence/crypto.py); without a URL: served only by their audited view.
     "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "panah.evidence.crypto.PrivateStorage",
         "OPTIONS": {
             "location": PANAH_FILES_DIR,
-            "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },

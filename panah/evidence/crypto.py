@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 
 
@@ -54,6 +54,13 @@ def decrypt(token: bytes) -> bytes:
             "An evidence file cannot be read with the keys configured: restore the former key in "
             "PANAH_FILES_KEY or PANAH_SECRET_KEY_FALLBACKS."
         ) from error
+
+
+class PrivateStorage(FileSystemStorage):
+    """A directory whose files have no URL: evidence files are served by their audited view only."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Evidence files are not accessible via a URL: they are served by their audited view.")
 
 
 def storage() -> Storage:

@@ -123,7 +123,15 @@ def test_stored_bytes_are_encrypted(cast, as_user):
         plain = services.read_blob(file)
         assert plain not in raw
         assert b"%PDF-" not in raw and b"\xff\xd8\xff" not in raw and b"Ahmadi" not in raw
-    assert not crypto.storage().base_url or "evidence" not in (crypto.storage().base_url or "")
+
+
+def test_the_storage_has_no_public_url(settings):
+    """Files are served by their audited view only: the storage cannot even name a URL for them."""
+    from pathlib import Path
+
+    with pytest.raises(ValueError, match="not accessible via a URL"):
+        crypto.storage().url("anything.bin")
+    assert not Path(crypto.storage().location).is_relative_to(Path(settings.STATIC_ROOT))
 
 
 def test_upload_download_and_removal_are_audited_in_their_transaction(cast, as_user, client):
