@@ -64,14 +64,29 @@ PATHS: dict[str, list[list[str]]] = {
 NEEDS_REASON = "Demo: reason recorded by the officer"
 
 
+def _scan(title: str) -> bytes:
+    """A one-page demo PDF, as a scanner writes one."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"Panah demo: {title}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _attach_required(by: Any, case: Any, name: str) -> None:
     """Attach a small demo PDF of each kind of document the step requires (`Transition.requires`)."""
     from panah.evidence.services import attach_file
 
     step = case.workflow.transition(name)
     for kind in step.requires if step else ():
-        scan = f"%PDF-1.4\n% Panah demo: {kind} of case {case.pk}\n%%EOF\n".encode()
-        attach_file(by=by, person=case.person, case=case, kind=kind, data=scan, note=NEEDS_REASON)
+        attach_file(
+            by=by, person=case.person, case=case, kind=kind, data=_scan(f"{kind}, case {case.pk}"), note=NEEDS_REASON
+        )
 
 
 def _walk(by: Any, case: Any, path: list[str], rng: random.Random, today: dt.date) -> None:

@@ -2,7 +2,7 @@
 declares): a PDF, a JPEG or a PNG, at most PANAH_FILES_MAX_BYTES. Photos and scans are decoded and
 encoded again with Pillow, which applies the EXIF orientation and leaves out every piece of metadata
 (EXIF with the place and the phone, XMP, comments). Anything else (an executable renamed x.pdf) is
-refused with a message naming the field."""
+refused with a message naming the field. A PDF is opened with pypdf: it must have a page and no password."""
 
 import io
 import warnings
@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PdfStreamError
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 ACCEPTED = (PDF, JPEG, PNG)
@@ -54,10 +56,24 @@ def check(data: bytes, *, field: str, size: int | None = None) -> Checked:
             {field: _("This file is not a PDF, JPEG or PNG file (whatever its name says). Upload a scan or a photo.")}
         )
     if kind == PDF:
-        if b"%%EOF" not in data[-2048:]:
-            raise ValidationError({field: _("This PDF file is incomplete or damaged. Upload it again.")})
+        _check_pdf(data, field)
         return Checked(data, PDF)
     return Checked(_reencoded(data, kind, field), kind)
+
+
+def _check_pdf(data: bytes, field: str) -> None:
+    """A PDF must open with pypdf, have a page, and not be locked: an officer must be able to read it later."""
+    damaged = ValidationError({field: _("This PDF file is incomplete or damaged. Upload it again.")})
+    if b"%%EOF" not in data[-2048:]:
+        raise damaged
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError({field: _("This PDF file is protected by a password. Upload it without one.")})
+        if len(reader.pages) < 1:
+            raise damaged
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise damaged from error
 
 
 def _reencoded(data: bytes, kind: str, field: str) -> bytes:

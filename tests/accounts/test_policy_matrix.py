@@ -53,12 +53,12 @@ from panah.stats.tables import Parameters, default_period
 from panah.status.models import StatusEvent
 from panah.status.services import record_status_event
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, region
-from tests.factories.cases import child, consent
+from tests.factories.cases import SCAN, child, consent
 from tests.factories.knowledge import LeafletFactory, PartnerProjectFactory
 from tests.security.urls import Route, fill, routes
 
 A, B = "KZ-55", "KZ-75"  # Pavlodar region, Almaty city
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # an evidence file, as a scanner writes one
+PDF = SCAN  # an evidence file, as a scanner writes one
 A_ = Action
 
 # --- The world -----------------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.evidence import crypto, services
 from panah.evidence.models import EvidenceFile
+from tests.factories.cases import SCAN, pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SCAN
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
 MZ = b"MZ\x90\x00" + b"\x00" * 200
 
@@ -76,9 +77,11 @@ def test_a_renamed_executable_is_refused_naming_the_field(cast, as_user, client,
         (b"\xff\xd8\xff\xe0" + b"not really a photo" * 10, "damaged"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "damaged"),
         (PDF[:20], "incomplete"),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "damaged"),
+        (pdf(password="secret"), "password"),
         (b"", "empty"),
     ],
-    ids=["jpeg-magic-only", "png-magic-only", "truncated-pdf", "empty"],
+    ids=["jpeg-magic-only", "png-magic-only", "truncated-pdf", "pdf-without-pages", "pdf-with-password", "empty"],
 )
 def test_a_damaged_file_is_refused_with_a_message_not_an_error(cast, client, data, words):
     client.force_login(cast.officer_a)
@@ -116,9 +119,9 @@ def test_a_jpeg_loses_its_exif_and_is_turned_upright(cast, as_user):
 
 def test_stored_bytes_are_encrypted(cast, as_user):
     with as_user(cast.officer_a):
-        pdf = attach(cast.officer_a, cast.person_a, PDF + b"Ahmadi Mohammad passport N1234567\n%%EOF")
+        scan = attach(cast.officer_a, cast.person_a, pdf(title="Ahmadi Mohammad passport N1234567"))
         photo = attach(cast.officer_a, cast.person_a, jpeg_with_exif())
-    for file in (pdf, photo):
+    for file in (scan, photo):
         raw = stored(file)
         plain = services.read_blob(file)
         assert plain not in raw

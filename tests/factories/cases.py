@@ -88,7 +88,24 @@ def consent(
         )
 
 
-SCAN = b"%PDF-1.4\n% a scanned page\n%%EOF\n"
+def pdf(title: str = "", password: str = "") -> bytes:
+    """A one-page PDF as a scanner writes it (with `title` in its metadata, locked with `password`)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+SCAN = pdf()
 
 
 def attach_required(case: Any, transition: str, by: Any) -> None:

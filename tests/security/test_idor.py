@@ -24,7 +24,7 @@ from panah.matching.models import CandidatePair, Merge
 from panah.privacy.services import record_request
 from panah.status.services import record_status_event
 from tests.factories import region
-from tests.factories.cases import child, consent
+from tests.factories.cases import SCAN, child, consent
 from tests.factories.knowledge import LeafletFactory, PartnerProjectFactory
 from tests.security.urls import fill, routes
 
@@ -82,7 +82,7 @@ def objects(cast):
             by=cast.sysadmin, person=person, kind="erasure", received_on=today, channel="in_person",
             identity_checked=True, identity_evidence="passport seen",
         )  # fmt: skip
-        scan = attach_file(by=cast.sysadmin, person=person, kind="passport", data=b"%PDF-1.4\n%%EOF\n")
+        scan = attach_file(by=cast.sysadmin, person=person, kind="passport", data=SCAN)
         session = UserSession.objects.create(session_key="k" * 32, user=cast.officer_b)
         run = ImportRun.objects.create(
             organisation=cast.state, requested_by=cast.officer_b, file_name="b.csv", file_hash="0", content=b"x",
