@@ -14,6 +14,10 @@ Every variable has a safe default except in production, where PANAH_SECRET_KEY m
   PANAH_CACHE_URL       redis://host:6379/1 for a shared Redis cache; empty (default): a table of the database
   PANAH_TRUSTED_PROXIES comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For
                         names the client (default 127.0.0.1,::1: nginx on the same machine)
+  PANAH_FILES_KEY       comma-separated Fernet keys that encrypt evidence files (the first encrypts); empty:
+                        derived from the secret key
+  PANAH_FILES_DIR       where evidence files are kept, encrypted (default var/private/evidence; never served)
+  PANAH_FILES_MAX_BYTES the largest evidence file accepted (default 20 MB)
 """
 
 import contextlib
@@ -57,6 +61,12 @@ SECRET_KEY_FALLBACKS = env_list("PANAH_SECRET_KEY_FALLBACKS", "")
 # Keys that encrypt phone numbers and specific-need notes (panah/common/encryption.py): Fernet keys,
 # the first encrypts, all decrypt. Empty: derived from the secret key and its fallbacks.
 PANAH_FIELD_KEYS = env_list("PANAH_FIELD_KEYS", "")
+# Keys that encrypt evidence files (panah/evidence/crypto.py): Fernet keys, the first encrypts, all decrypt.
+# Empty: derived from the secret key and its fallbacks (for evidence files only).
+PANAH_FILES_KEY = env_list("PANAH_FILES_KEY", "")
+# Where evidence files are kept, encrypted: never under a served URL. The largest file accepted, in bytes.
+PANAH_FILES_DIR = Path(os.environ.get("PANAH_FILES_DIR", VAR_DIR / "private" / "evidence"))
+PANAH_FILES_MAX_BYTES = int(os.environ.get("PANAH_FILES_MAX_BYTES", str(20 * 1024 * 1024)))
 
 ALLOWED_HOSTS = env_list("PANAH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
@@ -95,6 +105,7 @@ INSTALLED_APPS = [
     "panah.exports",
     "panah.api",
     "panah.privacy",
+    "panah.evidence",
     "panah.ops",
     "csp",
     # django-ninja as an app: the API's documentation page is rendered from its shipped Swagger UI files
@@ -299,6 +310,15 @@ with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files, encrypted (panah/evidence/crypto.py); without a URL: served only by their audited view.
+    "evidence": {
+        "BACKEND": "panah.evidence.crypto.PrivateStorage",
+        "OPTIONS": {
+            "location": PANAH_FILES_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

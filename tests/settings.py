@@ -1,6 +1,8 @@
 """Test settings: the real settings, with a fast password hasher (Argon2 is tested on its own)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("PANAH_TESTING", "1")
 
@@ -18,3 +20,7 @@ PANAH_REQUIRE_OTP = False
 # page; the shared caches (the database's, Redis) are tested through real servers in
 # tests/ops/test_shared_limits.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Evidence files of the tests go to a directory of their own, emptied by the operating system.
+PANAH_FILES_DIR = Path(tempfile.mkdtemp(prefix="panah-evidence-"))
+_evidence = STORAGES["evidence"]  # noqa: F405
+STORAGES = {**STORAGES, "evidence": {**_evidence, "OPTIONS": {**_evidence["OPTIONS"], "location": PANAH_FILES_DIR}}}  # noqa: F405

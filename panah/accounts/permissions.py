@@ -151,6 +151,14 @@ POLICY: dict[str, Rule] = {
     A.REVIEW_DUPLICATES: Rule(
         On.PERSON, CASEWORK, _("Your role does not allow deciding whether these records are one person."), SHARED
     ),
+    # Evidence files of a person (those of a case are the case's: see FILE_ACTIONS)
+    A.VIEW_FILES: Rule(On.PERSON, SEE_PERSONS, _("Your role does not allow seeing this person's files."), SHARED),
+    A.ATTACH_FILES: Rule(
+        On.PERSON, CASEWORK, _("Your role does not allow attaching files to this person's record."), SHARED
+    ),
+    A.REMOVE_FILES: Rule(
+        On.PERSON, CASEWORK, _("Only the organisation holding this person's record removes their files.")
+    ),
     A.EXPORT_PERSONS: Rule(On.PERSON, ADMINS, _("Your role does not allow exporting personal data."), SHARED),
     A.REFER_PERSONS: Rule(On.PERSON, CASEWORK, _("Your role does not allow referring this person."), SHARED),
     A.OPEN_CASES: Rule(On.PERSON, CASEWORK, _("Your role does not allow opening cases for this person."), SHARED),
@@ -253,6 +261,20 @@ POLICY: dict[str, Rule] = {
     ),
     A.MAINTAIN: Rule(On.NOTHING, frozenset(), _("Only system administrators run maintenance.")),
 }
+
+# Evidence files: a file on a person is decided by the file actions on the person; a file on a case by the
+# case's actions, so whoever sees the case sees its files and whoever works on it attaches and removes them.
+FILE_ACTIONS: dict[str, tuple[str, str]] = {  # verb: (on a person, on a case)
+    "view": (A.VIEW_FILES, A.VIEW_CASES),
+    "attach": (A.ATTACH_FILES, A.WORK_CASES),
+    "remove": (A.REMOVE_FILES, A.WORK_CASES),
+}
+
+
+def file_action(verb: str, *, on_case: bool) -> str:
+    """The action that decides `verb` ("view", "attach", "remove") on an evidence file of a person or a case."""
+    return FILE_ACTIONS[verb][1 if on_case else 0]
+
 
 # Actions a sharing agreement may grant to the recipient organisation.
 GRANTABLE = frozenset(action for action, rule in POLICY.items() if rule.grantable)
@@ -652,6 +674,7 @@ __all__ = [
     "Target",
     "allowed_persons",
     "collecting_refusals",
+    "file_action",
     "flush_refusals",
     "found_in_scope",
     "is_system_admin",

@@ -64,6 +64,31 @@ PATHS: dict[str, list[list[str]]] = {
 NEEDS_REASON = "Demo: reason recorded by the officer"
 
 
+def _scan(title: str) -> bytes:
+    """A one-page demo PDF, as a scanner writes one."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"Panah demo: {title}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _attach_required(by: Any, case: Any, name: str) -> None:
+    """Attach a small demo PDF of each kind of document the step requires (`Transition.requires`)."""
+    from panah.evidence.services import attach_file
+
+    step = case.workflow.transition(name)
+    for kind in step.requires if step else ():
+        attach_file(
+            by=by, person=case.person, case=case, kind=kind, data=_scan(f"{kind}, case {case.pk}"), note=NEEDS_REASON
+        )
+
+
 def _walk(by: Any, case: Any, path: list[str], rng: random.Random, today: dt.date) -> None:
     # A case that adopts a claim already on the timeline opens on the claim's date; its steps come after
     # everything the timeline already holds (a decision dated before a recorded rejection is refused).
@@ -71,6 +96,7 @@ def _walk(by: Any, case: Any, path: list[str], rng: random.Random, today: dt.dat
     day = max(case.opened_on, last.first() or case.opened_on)
     for name in path:
         day = min(today, day + dt.timedelta(days=rng.randint(20, 120)))
+        _attach_required(by, case, name)
         reference = f"D-{case.pk}-{name}" if name in ("issue", "recognise", "determine", "grant") else ""
         services.transition_case(
             by=by, case=case, transition=name, effective=day, note=NEEDS_REASON, decision_reference=reference

@@ -250,6 +250,22 @@ def _locked(case: Case) -> Case:
 
 
 @transaction.atomic
+def _required_documents_held(case: Case, step: Any) -> None:
+    """Refuse a step while the case lacks a document of a kind the step requires (`Transition.requires`)."""
+    from panah.evidence.kinds import FileKind
+    from panah.evidence.selectors import missing_for
+
+    missing = missing_for(case, step.requires)
+    if missing:
+        labels = dict(FileKind.choices)
+        raise ValidationError(
+            {
+                "transition": _("“%(step)s” needs these documents attached to the case first: %(kinds)s.")
+                % {"step": step.label, "kinds": ", ".join(str(labels[k]) for k in missing)}
+            }
+        )
+
+
 def transition_case(
     *, by: User, case: Case, transition: str, effective: dt.date, note: str = "", decision_reference: str = ""
 ) -> Case:
@@ -284,6 +300,7 @@ def transition_case(
             }
         )
     require(by, Action.DECIDE_CASES if workflow.decides(step.name) else Action.WORK_CASES, case)
+    _required_documents_held(case, step)
     if step.needs_reason and not note.strip():
         raise ValidationError({"note": _("Give the reason for this step.")})
     _not_future(effective)

@@ -37,6 +37,8 @@ class Transition:
     target: str
     status_event: str | None = None  # the panah.status EventKind this step records, if it decides status
     needs_reason: bool = False
+    # Kinds of evidence file (panah.evidence.kinds.FileKind codes) the case must hold before this step.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,9 +182,23 @@ STATELESSNESS = Workflow(
             status_event=K.NATIONALITY_CONFIRMED,
             needs_reason=True,
         ),
-        _t("refuse", _("Refuse the application"), {"application", "examination"}, "refused", needs_reason=True),
+        _t(
+            "refuse",
+            _("Refuse the application"),
+            {"application", "examination"},
+            "refused",
+            needs_reason=True,
+            requires=("decision",),
+        ),
         _t("appeal", _("Record an appeal"), {"refused"}, "appeal"),
-        _t("appeal_dismissed", _("Appeal dismissed"), {"appeal"}, "closed", needs_reason=True),
+        _t(
+            "appeal_dismissed",
+            _("Appeal dismissed"),
+            {"appeal"},
+            "closed",
+            needs_reason=True,
+            requires=("court_ruling",),
+        ),
         _t(
             "withdraw",
             _("Close: application withdrawn"),
@@ -210,7 +226,7 @@ NATURALISATION = Workflow(
     transitions=(
         _t("submit", _("Application submitted"), {"preparing"}, "submitted"),
         _t("grant", _("Citizenship granted"), {"submitted"}, "granted", status_event=K.NATURALISED),
-        _t("refuse", _("Refused"), {"submitted"}, "refused", needs_reason=True),
+        _t("refuse", _("Refused"), {"submitted"}, "refused", needs_reason=True, requires=("decision",)),
         _t("withdraw", _("Withdrawn"), {"preparing", "submitted"}, "withdrawn", needs_reason=True),
     ),
 )
@@ -249,7 +265,13 @@ BIRTH_REGISTRATION = Workflow(
     transitions=(
         _t("block", _("Record an obstacle"), {"not_registered", "applied"}, "blocked", needs_reason=True),
         _t("apply", _("Applied to the civil registry"), {"not_registered", "blocked"}, "applied"),
-        _t("issue", _("Birth certificate issued"), {"not_registered", "blocked", "applied"}, "certificate_issued"),
+        _t(
+            "issue",
+            _("Birth certificate issued"),
+            {"not_registered", "blocked", "applied"},
+            "certificate_issued",
+            requires=("birth_certificate",),
+        ),
     ),
 )
 

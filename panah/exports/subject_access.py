@@ -8,6 +8,7 @@ them; otherwise `specific_needs_withheld` says how many were left out, and the p
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from typing import Any
@@ -20,6 +21,8 @@ from panah.accounts.roles import Action
 from panah.audit.models import AuditEntry
 from panah.audit.services import record
 from panah.cases.models import Case, CaseEvent, Referral
+from panah.evidence.selectors import files_of_case, files_of_person
+from panah.evidence.services import read_blob
 from panah.knowledge.models import SharedInformation
 from panah.registry.models import Person
 from panah.status.selectors import timeline
@@ -73,6 +76,8 @@ def subject_access(*, by: Any, person: Person, purpose: str) -> dict[str, Any]:
         .distinct()
         .select_related("project", "from_organisation", "to_organisation", "region")
     )
+    # Evidence files the caller may see: the person's own, and those of the cases the caller may see.
+    files = [*(files_of_person(by, person) or []), *(f for c in cases for f in (files_of_case(by, c) or []))]
     # Records merged into this one are the same human being: what was done to them is theirs too.
     merged = list(Person._base_manager.filter(merged_into=person).values_list("pk", flat=True))
     audit = (
@@ -135,6 +140,19 @@ def subject_access(*, by: Any, person: Person, purpose: str) -> dict[str, Any]:
                 "valid_to": _date(d.valid_to),
             }
             for d in person.documents.all()
+        ],
+        "evidence_files": [
+            {
+                "kind": f.kind,
+                "kind_label": f.get_kind_display(),
+                "case_kind": f.case.kind if f.case_id else None,
+                "content_type": f.content_type,
+                "size": f.size,
+                "uploaded_at": _date(f.uploaded_at),
+                "note": f.note,
+                "content_base64": base64.b64encode(read_blob(f)).decode("ascii"),
+            }
+            for f in sorted(files, key=lambda f: (f.uploaded_at, f.pk))
         ],
         "addresses": [
             {

@@ -71,6 +71,8 @@ MOVED: dict[str, Any] = {  # label: the model (apps.get_model keeps the import o
     # A referral follows its person; the persons it shared stay as they were frozen when it was sent.
     "cases.Referral": apps.get_model("cases", "Referral"),
     "knowledge.SharedInformation": apps.get_model("knowledge", "SharedInformation"),
+    # Evidence files follow their person (and their case, which moves too); the blobs stay where they are.
+    "evidence.EvidenceFile": apps.get_model("evidence", "EvidenceFile"),
 }
 
 DECISIONS = (PairState.SAME, PairState.NOT_SAME, PairState.UNSURE)

@@ -216,7 +216,7 @@ def anonymise_person(
     release re-runs to the same hash), and the audit entries (the record of processing: who, when,
     what, summary and purpose).
 
-    Erased: names and their search tokens; documents; address lines, localities and phones; IIN; place
+    Erased: names and their search tokens; documents; evidence files (and their stored blobs); address lines, localities and phones; IIN; place
     and country of birth; household memberships; consents' purposes; specific-need notes; status
     events' evidence and decision references; case references, notes, task titles, obstacle notes and
     condition references; referral needs, notes and delivery notes; notes of information shared;
@@ -295,6 +295,7 @@ def _erase(ids: Iterable[int]) -> None:
         ReferralEvent,
         ServiceDelivery,
     )
+    from panah.evidence.services import erase_files
     from panah.imports.models import ImportedRow
     from panah.knowledge.models import SharedInformation
     from panah.matching.models import CandidatePair, Merge
@@ -311,6 +312,7 @@ def _erase(ids: Iterable[int]) -> None:
     from panah.status.models import StatusEvent
 
     ids = list(ids)
+    erase_files(ids)  # the rows now, their encrypted blobs once the anonymisation is committed
     NameToken.objects.filter(person_id__in=ids).delete()
     count_names(PersonName.objects.filter(person_id__in=ids), removed=True)  # erased names count no more
     PersonName.objects.filter(person_id__in=ids).delete()

@@ -37,6 +37,7 @@ from panah.audit.models import AuditEntry
 from panah.cases.models import BirthObstacle, Case, CaseEvent, CaseTask, Referral
 from panah.cases.referral_services import step_referral
 from panah.cases.services import add_task, open_case
+from panah.evidence.services import attach_file
 from panah.imports.models import ImportRun
 from panah.jobs.models import Job
 from panah.knowledge.models import Leaflet, SharedInformation, Training
@@ -52,11 +53,12 @@ from panah.stats.tables import Parameters, default_period
 from panah.status.models import StatusEvent
 from panah.status.services import record_status_event
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory, region
-from tests.factories.cases import child, consent
+from tests.factories.cases import SCAN, child, consent
 from tests.factories.knowledge import LeafletFactory, PartnerProjectFactory
 from tests.security.urls import Route, fill, routes
 
 A, B = "KZ-55", "KZ-75"  # Pavlodar region, Almaty city
+PDF = SCAN  # an evidence file, as a scanner writes one
 A_ = Action
 
 # --- The world -----------------------------------------------------------------------------------------
@@ -110,6 +112,8 @@ class Things:
     run: ImportRun
     job: Job
     consent: Any  # the person's consent to share their data with partners
+    person_file: Any = None  # an evidence file on the person
+    case_file: Any = None  # an evidence file on the case
 
 
 @dataclass
@@ -212,12 +216,17 @@ def _build(today: dt.date) -> World:
                 organisation, person, second, event, case, birth, obstacle, task, referral, pair, merge, shared,
                 requests[0], requests[1], member, run, job, given[0],
             )  # fmt: skip
+            things[key].person_file = attach_file(by=admin, person=person, kind="passport", data=PDF)
+            things[key].case_file = attach_file(by=admin, person=person, case=case, kind="decision", data=PDF)
         # The state's statelessness case on a person the first partner identified.
         partner_person = things["partner1"].person
         cross = open_case(by=admin, person=partner_person, kind="statelessness", opened_on=today,
                           organisation=organisations["state"])  # fmt: skip
         cross_task = add_task(by=admin, case=cross, title="Ask the consulate")
-        things["state@partner1"] = Things(**{**things["partner1"].__dict__, "case": cross, "task": cross_task})
+        cross_file = attach_file(by=admin, person=partner_person, case=cross, kind="decision", data=PDF)
+        things["state@partner1"] = Things(
+            **{**things["partner1"].__dict__, "case": cross, "task": cross_task, "case_file": cross_file}
+        )
     training = Training.objects.create(
         title="Refugee law", start_date=today, end_date=today, region_id=B, format="in_person", created_by=admin
     )
@@ -660,6 +669,46 @@ SPECS: dict[str, Spec] = {
         ),
         kwargs=lambda w, t: {"pk": str(t.referral.pk)},
         data=lambda w, t, user: {"delivered_on": _day(w), "service": "consultation"},
+        by_owner=True,
+    ),
+    # Evidence files: a person's by the file actions on the person, a case's by the case's actions
+    "evidence:person_upload": Spec(
+        get=[A_.ATTACH_FILES],
+        post=[A_.ATTACH_FILES],
+        data=lambda w, t, user: {"kind": "passport", "note": "front page"},
+        files=lambda w, t: {"file": ("scan.pdf", PDF)},
+        **PERSON,
+    ),
+    "evidence:case_upload": Spec(
+        get=[A_.WORK_CASES],
+        post=[A_.WORK_CASES],
+        data=lambda w, t, user: {"kind": "decision"},
+        files=lambda w, t: {"file": ("decision.pdf", PDF)},
+        **CASE,
+    ),
+    "evidence:download": Spec(
+        get=[A_.VIEW_FILES], obj=_person, kwargs=lambda w, t: {"pk": str(t.person_file.pk)}, by_owner=True
+    ),
+    "evidence:download/case": Spec(
+        route="evidence:download",
+        get=[A_.VIEW_CASES],
+        obj=_case,
+        kwargs=lambda w, t: {"pk": str(t.case_file.pk)},
+        by_owner=True,
+    ),
+    "evidence:remove": Spec(
+        post=[A_.REMOVE_FILES],
+        obj=_person,
+        kwargs=lambda w, t: {"pk": str(t.person_file.pk)},
+        data=lambda w, t, user: {"reason": "attached to the wrong person"},
+        by_owner=True,
+    ),
+    "evidence:remove/case": Spec(
+        route="evidence:remove",
+        post=[A_.WORK_CASES],
+        obj=_case,
+        kwargs=lambda w, t: {"pk": str(t.case_file.pk)},
+        data=lambda w, t, user: {"reason": "a draft, not the decision"},
         by_owner=True,
     ),
     # Imports and exports

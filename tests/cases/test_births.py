@@ -11,7 +11,7 @@ from panah.cases.workflows import CaseKind
 from panah.registry.models import Document
 from panah.status.services import record_status_event
 from tests.factories import PersonFactory, region
-from tests.factories.cases import child, document, household
+from tests.factories.cases import attach_required, child, document, household
 
 D = dt.date
 AS_OF = D(2025, 6, 30)
@@ -52,6 +52,7 @@ def families(cast, open_case, step):
     # A child whose certificate was issued through its case.
     c9 = child(born=D(2023, 1, 1), organisation=org, region=b, name=("Mira", "Sultan"))
     case9 = open_case(cast.sysadmin, c9, CaseKind.BIRTH_REGISTRATION, opened_on=D(2023, 2, 1))
+    attach_required(case9, "issue", by=cast.sysadmin)
     step(cast.sysadmin, case9, "issue", D(2023, 5, 1), decision_reference="I-AB 777")
     return {
         "c1": c1,
@@ -117,6 +118,7 @@ def test_obstacles_are_recorded_and_resolved_with_the_certificate(cast, families
         assert case.state == "blocked"
         assert BirthObstacle.objects.filter(case=case, resolved_on__isnull=True).count() == 2
     step(cast.officer_a, case, "apply", D(2025, 2, 1))
+    attach_required(case, "issue", by=cast.officer_a)
     step(cast.officer_a, case, "issue", D(2025, 3, 1), decision_reference="I-AC 42")
     with unscoped("test"):
         assert not BirthObstacle.objects.filter(case=case, resolved_on__isnull=True).exists()

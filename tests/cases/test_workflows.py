@@ -13,6 +13,7 @@ from panah.cases.workflows import DEADLINES, OPENING_STATUS_EVENT, WORKFLOWS, Ca
 from panah.registry.models import Person
 from panah.status.models import RESULTING_POPULATION, StatusEvent
 from panah.status.services import record_status_event
+from tests.factories.cases import attach_required
 
 D = dt.date
 
@@ -151,6 +152,7 @@ def test_naturalisation_grant_writes_exit(cast, open_case, step, timeline):
 def test_kinds_without_status_decisions_leave_the_timeline_alone(cast, open_case, step, timeline, kind, path):
     case = open_case(cast.officer_a, cast.person_a, kind, opened_on=D(2024, 1, 15))
     for number, name in enumerate(path):
+        attach_required(case, name, by=cast.officer_a)
         step(cast.officer_a, case, name, D(2024, 2, 1 + number))
     assert reload(case).closed_on == D(2024, 2, len(path))
     assert timeline(cast.person_a) == []

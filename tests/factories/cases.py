@@ -86,3 +86,34 @@ def consent(
         return Consent._base_manager.create(
             person=person, purpose=purpose, given_on=given_on, withdrawn_on=withdrawn_on, taken_by=taken_by
         )
+
+
+def pdf(title: str = "", password: str = "") -> bytes:
+    """A one-page PDF as a scanner writes it (with `title` in its metadata, locked with `password`)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+SCAN = pdf()
+
+
+def attach_required(case: Any, transition: str, by: Any) -> None:
+    """Attach a small PDF of every kind of document the step requires (`Transition.requires`), as an officer
+    would scan them before taking it."""
+    from panah.evidence.services import attach_file
+
+    step = case.workflow.transition(transition)
+    with unscoped("test set-up: the documents a step requires"):
+        for kind in step.requires if step else ():
+            attach_file(by=by, person=case.person, case=case, kind=kind, data=SCAN)

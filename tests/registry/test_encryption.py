@@ -117,6 +117,7 @@ ENCRYPTED = {
     "cases.ServiceDelivery.note",
     "status.StatusEvent.evidence",
     "imports.ImportRun.content",
+    "evidence.EvidenceFile.note",
 }
 
 

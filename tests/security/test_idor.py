@@ -16,6 +16,7 @@ from panah.accounts.scope import unscoped
 from panah.audit.models import AuditEntry
 from panah.cases.models import BirthObstacle, Case, CaseEvent, Referral
 from panah.cases.services import add_task, open_case
+from panah.evidence.services import attach_file
 from panah.imports.models import ImportRun
 from panah.jobs.models import Job
 from panah.knowledge.models import SharedInformation, Training
@@ -23,7 +24,7 @@ from panah.matching.models import CandidatePair, Merge
 from panah.privacy.services import record_request
 from panah.status.services import record_status_event
 from tests.factories import region
-from tests.factories.cases import child, consent
+from tests.factories.cases import SCAN, child, consent
 from tests.factories.knowledge import LeafletFactory, PartnerProjectFactory
 from tests.security.urls import fill, routes
 
@@ -82,6 +83,7 @@ def objects(cast):
             by=cast.sysadmin, person=person, kind="erasure", received_on=today, channel="in_person",
             identity_checked=True, identity_evidence="passport seen",
         )  # fmt: skip
+        scan = attach_file(by=cast.sysadmin, person=person, kind="passport", data=SCAN)
         session = UserSession.objects.create(session_key="k" * 32, user=cast.officer_b)
         run = ImportRun.objects.create(
             organisation=cast.state, requested_by=cast.officer_b, file_name="b.csv", file_hash="0", content=b"x",
@@ -132,6 +134,10 @@ def objects(cast):
         "imports:mapping": {"pk": str(run.pk)},
         "imports:import_now": {"pk": str(run.pk)},
         "exports:subject_access": {"number": number},
+        "evidence:person_upload": {"number": number},
+        "evidence:case_upload": {"pk": str(case.pk)},
+        "evidence:download": {"pk": str(scan.pk)},
+        "evidence:remove": {"pk": str(scan.pk)},
         "privacy:request_new": {"number": number},
         "privacy:request": {"pk": str(request.pk)},
         "privacy:anonymise": {"pk": str(request.pk)},
