@@ -28,8 +28,8 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _languages(request: HttpRequest) -> tuple[str, str]:
-    language = request.GET.get("lang") or ("kk" if (request.LANGUAGE_CODE or "").startswith("kk") else "ru")
-    person_language = request.GET.get("for", "")
+    language = request.POST.get("lang") or ("kk" if (request.LANGUAGE_CODE or "").startswith("kk") else "ru")
+    person_language = request.POST.get("for", "")
     return language, person_language
 
 
@@ -47,10 +47,12 @@ def _pdf(request: HttpRequest, notice: IssuedNotice) -> HttpResponse:
     return response
 
 
+# Printing is a POST: it issues (or, the second time, records printing again) a signed notice, a write
+# that a link followed by a prefetcher or planted on another site must not make.
 @login_required
-@require_GET
+@require_POST
 def case_notice(request: HttpRequest, pk: int, event: int) -> HttpResponse:
-    """The PDF notice of a case's deciding step: ?lang=kk|ru, ?for=prs|ps|ar the person's own language."""
+    """The PDF notice of a case's deciding step: lang=kk|ru, for=prs|ps|ar the person's own language."""
     case = get_case_for_user(request.user, pk, Action.PRINT_NOTICES)
     step = CaseEvent.objects.filter(case=case, pk=event).first()
     language, person_language = _languages(request)
@@ -66,7 +68,7 @@ def case_notice(request: HttpRequest, pk: int, event: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def registration_certificate(request: HttpRequest, number: str) -> HttpResponse:
     person = get_person(number)
     language, person_language = _languages(request)

@@ -595,7 +595,8 @@ SPECS: dict[str, Spec] = {
     ),
     # Printing a notice of a step that decides nothing answers 400 ("no notice"), never refused when allowed.
     "notices:case_notice": Spec(
-        get=[A_.PRINT_NOTICES],
+        post=[A_.PRINT_NOTICES],
+        data=lambda w, t, user: {"lang": "ru"},
         obj=_case,
         kwargs=lambda w, t: {
             "pk": str(t.case.pk),
@@ -608,7 +609,9 @@ SPECS: dict[str, Spec] = {
         data=lambda w, t, user: {"code": "AAAA-BBBB", "reason": "issued in error"},
         **CASE,
     ),
-    "notices:registration_certificate": Spec(get=[A_.VIEW_PERSON, A_.PRINT_CERTIFICATES], **PERSON),
+    "notices:registration_certificate": Spec(
+        post=[A_.VIEW_PERSON, A_.PRINT_CERTIFICATES], data=lambda w, t, user: {"lang": "ru"}, **PERSON
+    ),
     "cases:note": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"text": "Called the person."}, **CASE),
     "cases:task": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"title": "Call back"}, **CASE),
     "cases:task_done": Spec(

@@ -61,7 +61,14 @@ def test_decider_prints_the_notice_of_a_determination_and_a_stranger_verifies_it
     assert too_wide(page) <= 0
     screenshot(page, "case-with-print-notice")
     action = form.get_attribute("action")
-    notice = page.request.get(f"{action}?lang=ru&for=prs")  # what the button opens, with the session's cookie
+    # The button posts the form to a new tab, which receives the PDF.
+    with page.context.expect_event("response", lambda r: r.url.endswith(action) and r.request.method == "POST") as sent:
+        form.get_by_role("button", name="Print notice").click()
+    assert sent.value.status == 200 and sent.value.headers["content-type"] == "application/pdf"
+    # The tab shows it in Chromium's viewer, which keeps the bytes: the same form, sent again with the
+    # session's cookie, returns the same notice (and records that it was printed again).
+    token = form.locator("input[name=csrfmiddlewaretoken]").get_attribute("value")
+    notice = page.request.post(action, form={"csrfmiddlewaretoken": token, "lang": "ru", "for": "prs"})
     assert notice.status == 200 and notice.headers["content-type"] == "application/pdf"
     text = " ".join(pypdf.PdfReader(io.BytesIO(notice.body())).pages[0].extract_text().split())
     assert "Seitkali Arman" in text and "15.03.2024" in text and "در پروندهٔ شما" not in text

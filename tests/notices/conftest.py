@@ -9,6 +9,7 @@ from panah.accounts.scope import scope_for, unscoped, use_scope
 from panah.cases import services as case_services
 from panah.cases.models import CaseEvent
 from panah.status.services import record_status_event
+from tests.factories.cases import attach_required
 
 # How each deciding step is reached from a new case: the steps before it, then the step itself.
 PATHS = {
@@ -53,6 +54,7 @@ def decide():
                 record_status_event(by=by, person=person, kind=before, effective=opened_on - dt.timedelta(days=30))
             case = case_services.open_case(by=by, person=person, kind=kind, opened_on=opened_on, reference="R-1")
             for number, name in enumerate(steps):
+                attach_required(case, name, by)
                 effective = decided_on - dt.timedelta(days=len(steps) - 1 - number)
                 case = case_services.transition_case(
                     by=by, case=case, transition=name, effective=effective, note="reason given",

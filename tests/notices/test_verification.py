@@ -138,13 +138,13 @@ def test_printing_from_the_case_page_needs_the_policy_and_returns_a_pdf(cast, de
     client.force_login(cast.decider_a)
     page = client.get(f"/cases/{case.pk}/")
     assert f"/notices/case/{case.pk}/{event.pk}/" in page.content.decode()
-    pdf = client.get(f"/notices/case/{case.pk}/{event.pk}/", {"lang": "kk", "for": "prs"})
+    pdf = client.post(f"/notices/case/{case.pk}/{event.pk}/", {"lang": "kk", "for": "prs"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    bad = client.get(f"/notices/case/{case.pk}/{event.pk}/", {"lang": "xx"})
+    bad = client.post(f"/notices/case/{case.pk}/{event.pk}/", {"lang": "xx"})
     assert bad.status_code == 400
     stranger = Client()
     stranger.force_login(cast.lawyer)
-    assert stranger.get(f"/notices/case/{case.pk}/{event.pk}/").status_code == 404
+    assert stranger.post(f"/notices/case/{case.pk}/{event.pk}/").status_code == 404
 
 
 def test_the_case_page_lists_its_notices_and_the_decider_revokes_one_there(cast, notice):
