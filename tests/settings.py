@@ -20,7 +20,8 @@ PANAH_REQUIRE_OTP = False
 # page; the shared caches (the database's, Redis) are tested through real servers in
 # tests/ops/test_shared_limits.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Evidence files of the tests go to a directory of their own, emptied by the operating system.
-PANAH_FILES_DIR = Path(tempfile.mkdtemp(prefix="panah-evidence-"))
+# Evidence files of the tests go to a directory of their own, emptied by the operating system, unless
+# the test names one (the `panah` commands the backup drill runs share theirs).
+PANAH_FILES_DIR = Path(os.environ.get("PANAH_FILES_DIR") or tempfile.mkdtemp(prefix="panah-evidence-"))
 _evidence = STORAGES["evidence"]  # noqa: F405
 STORAGES = {**STORAGES, "evidence": {**_evidence, "OPTIONS": {**_evidence["OPTIONS"], "location": PANAH_FILES_DIR}}}  # noqa: F405

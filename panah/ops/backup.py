@@ -1,11 +1,18 @@
 """Backups that prove themselves: one archive file holding the database and a manifest of what is in it.
 
-An archive is a tar file with two members:
+An archive is a tar file with these members:
   manifest.json        Panah version, applied migrations, database vendor, created-at, the data file's
-                       SHA-256, and for every table its row count and a content checksum
+                       SHA-256, for every table its row count and a content checksum, and the SHA-256
+                       of every evidence file
   database.sqlite3     SQLite: a page-by-page copy made with SQLite's online backup API (consistent
                        while the server keeps writing; rowids and all kept as they are)
   database.pgdump      PostgreSQL: `pg_dump --format=custom`, taken in the same snapshot as the checksums
+  files/<name>         every evidence file the backed-up database names, as stored (encrypted: the
+                       archive holds no file in clear, and restoring needs the same PANAH_FILES_KEY)
+
+The evidence files are read from their storage after the database is copied: those the copy names.
+A file removed in between (its removal committed after the copy) is listed under "files_missing",
+as the restored registry will miss it; a file added in between is not in the copy, nor named by it.
 
 The checksum of a table is the SHA-256 of its rows read in primary-key order, each value in a fixed
 text form, through the database driver itself (not the ORM), so a restore on the same vendor gives
@@ -39,11 +46,16 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from psycopg import sql
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATA_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+FILES = "files/"
+# The table and column that name the stored evidence files (panah.evidence.models.EvidenceFile).
+FILES_QUERY = "SELECT stored_as FROM evidence_evidencefile ORDER BY stored_as"
 CHUNK = 2000
 
 
@@ -281,7 +293,14 @@ def _dump_sqlite(database: Database, target: Path) -> dict[str, Any]:
     finally:
         copy.close()
         source.close()
-    return describe_sqlite(target)
+    content = describe_sqlite(target)
+    connection = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        known = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'evidence_evidencefile'").fetchone()
+        content["files"] = [row[0] for row in connection.execute(FILES_QUERY)] if known else []
+    finally:
+        connection.close()
+    return content
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
@@ -306,11 +325,19 @@ def _dump_postgresql(database: Database, target: Path) -> dict[str, Any]:
             [_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", "--no-owner", "--file", str(target)],
             database.pg_env(),
         )
-        return _describe_postgresql(connection)
+        content = _describe_postgresql(connection)
+        known = connection.execute("SELECT to_regclass('evidence_evidencefile')").fetchone()[0]
+        content["files"] = [row[0] for row in connection.execute(FILES_QUERY)] if known else []
+        return content
 
 
-def create_backup(database: Database, output: Path) -> dict[str, Any]:
-    """Write the archive at `output` and return its manifest. The database is only read."""
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def create_backup(database: Database, output: Path, files: Storage | None = None) -> dict[str, Any]:
+    """Write the archive at `output` and return its manifest. The database is only read, and `files`
+    (the evidence storage; None: the archive holds no files) only read."""
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="panah-backup-") as scratch:
         data = Path(scratch) / DATA_MEMBER[database.vendor]
@@ -324,7 +351,18 @@ def create_backup(database: Database, output: Path) -> dict[str, Any]:
             "data": {"member": data.name, "bytes": data.stat().st_size, "sha256": _file_sha256(data)},
             "migrations": content["migrations"],
             "tables": content["tables"],
+            "files": {},
+            "files_missing": [],
         }
+        stored: dict[str, bytes] = {}
+        for name in content["files"] if files is not None else ():
+            try:
+                with files.open(name, "rb") as handle:
+                    stored[name] = handle.read()
+            except FileNotFoundError:
+                manifest["files_missing"].append(name)
+                continue
+            manifest["files"][name] = _sha256(stored[name])
         partial = output.with_name(output.name + ".partial")
         # A SQLite file compresses well; pg_dump's custom format is compressed already.
         with tarfile.open(partial, "w:gz" if database.vendor == "sqlite" else "w") as archive:
@@ -334,6 +372,11 @@ def create_backup(database: Database, output: Path) -> dict[str, Any]:
             info.mtime = int(started.timestamp())
             archive.addfile(info, io.BytesIO(encoded))
             archive.add(data, arcname=data.name)
+            for name, blob in stored.items():
+                info = tarfile.TarInfo(FILES + name)
+                info.size = len(blob)
+                info.mtime = int(started.timestamp())
+                archive.addfile(info, io.BytesIO(blob))
         partial.replace(output)  # never leave a half-written file under the final name
     return manifest
 
@@ -375,7 +418,43 @@ def unpacked(archive_path: Path) -> Iterator[tuple[dict[str, Any], Path]]:
                 f"{archive_path}: the database file's SHA-256 differs from the manifest's: "
                 "the backup is corrupted or was altered. Nothing was restored."
             )
+        _check_files(archive_path, manifest)
         yield manifest, data
+
+
+def _stored_files(archive_path: Path, manifest: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
+    """Each evidence file of the archive (name, stored bytes), in the manifest's order."""
+    try:
+        with tarfile.open(archive_path, "r:*") as archive:
+            for name in manifest.get("files", {}):
+                member = archive.extractfile(FILES + name)
+                if member is None:
+                    raise KeyError(FILES + name)
+                yield name, member.read()
+    except (tarfile.TarError, KeyError, OSError, EOFError, ValueError) as error:
+        raise BackupError(f"{archive_path}: an evidence file cannot be read from the archive: {error}") from error
+
+
+def _check_files(archive_path: Path, manifest: dict[str, Any]) -> None:
+    for name, blob in _stored_files(archive_path, manifest):
+        if _sha256(blob) != manifest["files"][name]:
+            raise BackupError(
+                f"{archive_path}: the evidence file {FILES}{name} differs from the manifest's SHA-256: "
+                "the backup is corrupted or was altered. Nothing was restored."
+            )
+
+
+def _restore_files(archive_path: Path, manifest: dict[str, Any], files: Storage) -> None:
+    """Write the archive's evidence files into the storage under their own names (a file already there
+    with the same bytes is left; other bytes under that name are replaced)."""
+    for name, blob in _stored_files(archive_path, manifest):
+        if files.exists(name):
+            with files.open(name, "rb") as handle:
+                if handle.read() == blob:
+                    continue
+            files.delete(name)
+        if files.save(name, ContentFile(blob)) != name:
+            raise BackupError(f"The evidence storage kept {name} under another name; the restore is incomplete.")
 
 
 def is_empty(database: Database) -> bool:
@@ -437,14 +516,20 @@ def _load_postgresql(data: Path, database: Database) -> None:
 
 
 def restore_backup(
-    archive_path: Path, database: Database, *, force: bool = False, analyze: bool = True
+    archive_path: Path,
+    database: Database,
+    *,
+    force: bool = False,
+    analyze: bool = True,
+    files: Storage | None = None,
 ) -> dict[str, Any]:
-    """Restore the archive into `database`, then check every table against the manifest.
+    """Restore the archive into `database`, then check every table against the manifest, then write
+    its evidence files into `files` (the evidence storage; None: a scratch copy, files not written).
 
     Side effects: with `force`, everything in the target database (or file) is replaced. On
     PostgreSQL, unless `analyze` is false (a scratch copy only checked and dropped), the restored
     tables are vacuumed and analysed. Raises BackupError, naming each table that differs, when the
-    restored database does not match.
+    restored database does not match; every file's digest is checked before anything is restored.
     """
     with unpacked(archive_path) as (manifest, data):
         if manifest["vendor"] != database.vendor:
@@ -469,6 +554,8 @@ def restore_backup(
         with psycopg.connect(**database.conninfo(), autocommit=True) as connection:
             connection.execute("VACUUM (ANALYZE)")
     verify_database(manifest, database)
+    if files is not None:
+        _restore_files(archive_path, manifest, files)
     return manifest
 
 

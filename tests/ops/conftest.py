@@ -73,6 +73,7 @@ def env_for(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
         "PANAH_DEBUG": "0",
         "PANAH_TESTING": "1",
         "PANAH_VAR_DIR": str(var_dir),
+        "PANAH_FILES_DIR": str(var_dir / "private" / "evidence"),
         "PANAH_LOG_FORMAT": "plain",
         **extra,
     }

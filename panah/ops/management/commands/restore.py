@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from panah.evidence.crypto import storage
 from panah.ops.backup import BackupError, Database, restore_backup
 
 
@@ -27,12 +28,15 @@ class Command(BaseCommand):
         # This process must not hold the database open while its content is replaced underneath.
         connection.close()
         try:
-            manifest = restore_backup(options["archive"], database, force=options["force"])
+            manifest = restore_backup(options["archive"], database, force=options["force"], files=storage())
         except BackupError as error:
             raise CommandError(str(error)) from error
         rows = sum(table["rows"] for table in manifest["tables"].values())
         self.stdout.write(
-            f"Restored {len(manifest['tables'])} tables, {rows:,} rows from the backup of {manifest['created_at']}; "
+            f"Restored {len(manifest['tables'])} tables, {rows:,} rows and {len(manifest.get('files', {})):,} evidence "
+            f"files from the backup of {manifest['created_at']}; "
             "every count and checksum matches the manifest."
         )
+        for name in manifest.get("files_missing", []):
+            self.stderr.write(f"Evidence file {name} was removed while the backup was taken: it is not restored.")
         self.stdout.write("If this code is newer than the backup, run `panah migrate` next.")
