@@ -10,8 +10,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("A PDF, or a photo or scan (JPEG or PNG). Photos are kept without their location and camera data."),
-        # A plain input offering the phone's camera (`capture`) and the formats a scanner writes.
-        widget=forms.FileInput(attrs={"accept": ",".join(ACCEPTED), "capture": "environment"}),
+        # A plain input accepting the formats a scanner or a phone's camera writes. No `capture`: on
+        # Android it opens the camera straight away, and a PDF already on the phone cannot be chosen;
+        # without it the phone offers the camera and the files alike.
+        widget=forms.FileInput(attrs={"accept": ",".join(ACCEPTED)}),
         error_messages={"required": _("Choose the file, or take a photo."), "empty": _("The file is empty.")},
     )
     note = forms.CharField(
