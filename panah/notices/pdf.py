@@ -4,6 +4,8 @@ left, shaped by Pango with Debian's Noto Naskh Arabic), and the QR code of its s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,6 +14,8 @@ from django.utils.safestring import mark_safe
 from panah.knowledge.models import HTML_LANG, NATIVE_NAMES
 from panah.notices import signing
 from panah.notices.models import IssuedNotice
+
+STYLESHEET = Path(__file__).with_name("data") / "notice.css"
 
 
 def qr_data_uri(text: str) -> str:
@@ -39,4 +43,6 @@ def notice_html(notice: IssuedNotice, verify_url: str) -> str:
 def notice_pdf(notice: IssuedNotice, verify_url: str) -> bytes:
     import weasyprint  # loads Pango and its default stylesheet: only when a notice is drawn
 
-    return weasyprint.HTML(string=notice_html(notice, verify_url)).write_pdf()
+    return weasyprint.HTML(string=notice_html(notice, verify_url)).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))]
+    )

@@ -14,6 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from panah.accounts.scope import unscoped
+from panah.notices import defaults
+from panah.notices.models import NoticeTemplate
 from panah.status.models import EventKind as K
 from panah.status.services import record_status_event
 from tests.browser.helpers import sign_in
@@ -32,6 +34,9 @@ def test_decider_prints_the_notice_of_a_determination_and_a_stranger_verifies_it
     cast: Any, new_page: Callable[..., Any], screenshot: Callable[[Any, str], Any]
 ) -> None:
     with unscoped("test set-up"):
+        # A browser test runs on a database emptied after each such test, data migrations' rows too:
+        # the shipped templates are loaded again as their migration loads them.
+        defaults.load(NoticeTemplate)
         arman = PersonFactory(
             organisation=cast.state, region=region(REGION_A), name=("Arman", "Seitkali"),
             citizenship_status="undetermined",
