@@ -17,7 +17,8 @@ F1 against the known truth), with their wall-clock time:
   exact sex, origin and region, Levenshtein on the address and the locality; blocking on surname + birth year, forename + surname, forename +
   birth year, document; the prior from deterministic rules, u by random sampling, m by EM on the
   file itself; threshold 0.9;
-- Panah: `panah.matching.batch.find_duplicates` (normalised keys, the shipped model.json, threshold 0.9).
+- Panah: `panah.matching.batch.find_duplicates` (normalised keys, the shipped model.json with its
+  decision stage, threshold `comparisons.JUDGED_SAME`, 0.4).
 
 Data sets:
   (a) the cross-script set of `panah.matching.crossscript` (--records, --seed; seed 1 by default,
@@ -58,7 +59,7 @@ import django  # noqa: E402
 django.setup()
 
 from panah.matching.batch import duckdb_api, find_duplicates, train_model  # noqa: E402
-from panah.matching.comparisons import MODEL_PATH  # noqa: E402
+from panah.matching.comparisons import JUDGED_SAME, MODEL_PATH  # noqa: E402
 from panah.matching.crossscript import generate, pairwise_scores, split_truth, write_csv  # noqa: E402
 from tests.matching.data import febrl3  # noqa: E402
 
@@ -280,7 +281,7 @@ def main() -> None:
         model = train_model(rows, u_pairs=1e7)
         model.save(MODEL_PATH)
         print(f"trained {MODEL_PATH} on {len(rows):,} records in {time.perf_counter() - started:.0f} s")
-    print(f"cores: {os.cpu_count()}; threshold 0.9 for both")
+    print(f"cores: {os.cpu_count()}; threshold 0.9 for plain Splink, {JUDGED_SAME} for Panah (its decision's)")
     if not args.skip_comparison:
         rows, truth = split_truth(generate(args.records, seed=args.seed))
         compare(f"(a) cross-script set, seed {args.seed}", rows, truth)

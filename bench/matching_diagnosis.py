@@ -5,8 +5,8 @@
     .venv/bin/python bench/matching_diagnosis.py --records 50000 --seed 3
 
 On a set of `panah.matching.scale` (the truth known) it runs the batch as `find_duplicates` does (the
-shipped model scaled to the file, m re-estimated on it, names' frequencies), but keeps every candidate
-pair down to --floor bits, and prints:
+shipped model scaled to the file, m re-estimated on it, names' frequencies, the decision stage on the
+pairs that reach its gate), but keeps every candidate pair down to --floor bits, and prints:
 
 1. precision, recall and F1 at several thresholds (vetoes and implied pairs as the batch applies them):
    a flat curve means the ranking, not the threshold, limits the result;
@@ -40,7 +40,15 @@ import django  # noqa: E402
 django.setup()
 
 from panah.matching import batch, scale  # noqa: E402
-from panah.matching.comparisons import BY_KEY, NameFrequencies, default_model, vetoed  # noqa: E402
+from panah.matching.comparisons import (  # noqa: E402
+    BY_KEY,
+    TF_COLUMNS,
+    NameFrequencies,
+    decide,
+    default_model,
+    probability,
+    vetoed,
+)
 from panah.matching.crossscript import split_truth, true_pairs  # noqa: E402
 
 Pairs = set[tuple[str, str]]
@@ -72,7 +80,9 @@ def candidates(rows, floor: float):
             column = tf_levels.get((key, levels[key]))
             known = [frequencies(column, row.get(f"{column}_{s}")) for s in "lr"] if column else []
             shares.append(math.log2(max(known)) if any(known) else 0.0)
-        scored[pair] = (float(row["match_probability"]), levels, shares)
+        names = [{column: row[f"{column}_{side}"] for column in TF_COLUMNS} for side in "lr"]
+        weight = decide(model, float(row["match_weight"]), levels, *names, frequencies)
+        scored[pair] = (probability(weight), levels, shares)
     predictions.drop_table_from_database_and_remove_from_cache()
     return model, scored, features, crowded
 

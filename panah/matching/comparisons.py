@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -440,6 +440,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     _address(),
 )
 BY_KEY = {comparison.key: comparison for comparison in COMPARISONS}
+# comparison -> {level: the feature column whose values' frequencies scale it}
+TF_LEVELS = {c.key: {lv.key: lv.tf for lv in c.levels if lv.tf} for c in COMPARISONS if any(lv.tf for lv in c.levels)}
 
 # Every feature column the comparisons read (the columns batch.py hands Splink).
 COLUMNS = (
@@ -460,6 +462,8 @@ class Model:
     prior: float
     parameters: dict[str, dict[str, tuple[float, float]]]
     notes: dict[str, Any] = field(default_factory=dict)
+    # The second stage that decides the pairs this model's weights keep (None: these weights decide).
+    decision: Decision | None = None
 
     FLOOR = 1e-6  # no level is certain either way
 
@@ -470,7 +474,8 @@ class Model:
             comparison: {level: (values["m"], values["u"]) for level, values in levels.items()}
             for comparison, levels in data["parameters"].items()
         }
-        return cls(prior=data["prior"], parameters=parameters, notes=data.get("notes", {}))
+        decision = Decision.of(data["decision"]) if data.get("decision") else None
+        return cls(prior=data["prior"], parameters=parameters, notes=data.get("notes", {}), decision=decision)
 
     def save(self, path: Path | str = MODEL_PATH) -> None:
         data = {
@@ -481,6 +486,8 @@ class Model:
             },
             "notes": self.notes,
         }
+        if self.decision is not None:
+            data["decision"] = self.decision.as_dict()
         Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @property
@@ -496,7 +503,8 @@ class Model:
         if not self.population or records <= self.population:
             return self
         prior = self.prior * (self.population - 1) / (records - 1)
-        return Model(prior=prior, parameters=self.parameters, notes={**self.notes, "scaled_to": records})
+        decision = self.decision.for_population(records) if self.decision else None
+        return replace(self, prior=prior, decision=decision, notes={**self.notes, "scaled_to": records})
 
     def with_m(self, measured: Mapping[str, Mapping[str, float]], floor: float = 0.01) -> Model:
         """This model with the m of each level estimated on a file (`batch.estimate_m`), floored and
@@ -506,7 +514,8 @@ class Model:
             m = {level: max(measured.get(comparison, {}).get(level, mu[0]), floor) for level, mu in levels.items()}
             total = sum(m.values())
             parameters[comparison] = {level: (m[level] / total, mu[1]) for level, mu in levels.items()}
-        return Model(prior=self.prior, parameters=parameters, notes={**self.notes, "m": "estimated on the file"})
+        decision = self.decision.adapted(parameters) if self.decision else None
+        return replace(self, parameters=parameters, decision=decision, notes={**self.notes, "m": "estimated on the file"})
 
     @cached_property
     def vetoes(self) -> tuple[tuple[str, str], ...]:
@@ -549,6 +558,124 @@ class Model:
         return comparisons
 
 
+@dataclass(frozen=True)
+class Decision:
+    """The second stage of a two-stage model: weights for the pairs the first stage keeps.
+
+    The first stage (a `Model`'s m and u, no labels) scores every blocked pair. It takes the
+    comparisons as independent, which they are not among the pairs that look alike: the same town
+    and the same region are one piece of evidence counted twice, and agreeing names, which lift a
+    random pair far above chance, tell less between two records that already share a name and a
+    birth year. So a pair whose first-stage weight reaches `gate` is decided by these weights: bits
+    per level (every level, the null ones too) and, for the names, `tf` bits per bit of how common
+    the agreeing name is (log2 of its share, as in Splink's term-frequency adjustment), added to
+    `intercept`. They are fitted by logistic regression on the first stage's candidate pairs of a
+    labelled set (`batch.fit_decision`), so they are conditional on the gate, as they are used.
+    """
+
+    gate: float
+    intercept: float
+    weights: Mapping[str, Mapping[str, float]]
+    tf: Mapping[str, float]
+    # How many records the set it was fitted on held: a larger file needs more evidence (`for_population`).
+    population: int = 0
+    # The first stage's m on the set it was fitted on: a file whose records differ otherwise (`adapted`).
+    m: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # The first stage's mean match probability over the gated pairs of that set: its estimate, without
+    # labels, of how many of them are one person (0.34 where 0.26 were), which a file has its own of.
+    base_rate: float = 0.0
+    # Comparisons weighed together, one weight per pair of levels ("address+region": {"town+exact": ...}):
+    # where one implies the other, as the same town implies the same region.
+    joint: tuple[tuple[str, str], ...] = ()
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> Decision:
+        return cls(
+            gate=float(data["gate"]), intercept=float(data["intercept"]), weights=data["weights"], tf=data["tf"],
+            population=int(data.get("population", 0)), m=data.get("m", {}),
+            base_rate=float(data.get("base_rate", 0.0)),
+            joint=tuple((a, b) for a, b in data.get("joint", ())), notes=data.get("notes", {}),
+        )  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "gate": self.gate, "intercept": self.intercept, "weights": self.weights, "tf": self.tf,
+            "population": self.population, "m": self.m, "base_rate": self.base_rate,
+            "joint": [list(pair) for pair in self.joint],
+            "notes": self.notes,
+        }  # fmt: skip
+
+    def adapted(self, parameters: Mapping[str, Mapping[str, tuple[float, float]]]) -> Decision:
+        """This decision for a file whose first-stage m were estimated on it (`Model.with_m`): each
+        level's weight moves by log2(m on the file / m on the fitting set), as the first stage's own
+        weight would. A file whose duplicates often carry another given name or birth date (FEBRL's
+        do, the scale sets' rarely) then counts those disagreements for less, as it should."""
+        weights = {key: dict(levels) for key, levels in self.weights.items()}
+        for comparison, levels in self.m.items():
+            for level, fitted in levels.items():
+                measured = parameters.get(comparison, {}).get(level, (None, None))[0]
+                if measured and fitted and level in weights.get(comparison, {}):
+                    weights[comparison][level] += math.log2(measured / fitted)
+        return replace(self, weights=weights)
+
+    def for_candidates(self, base_rate: float, fitted: Decision) -> Decision:
+        """This decision for a file whose gated pairs the first stage expects to be one person at
+        `base_rate` (their mean match probability): the intercept, `fitted`'s, moves by the log2 ratio
+        of that rate's odds to the fitting set's. It replaces `for_population` in the batch, which has
+        the file at hand: FEBRL 3's gated pairs are nearly all true (0.99), a million-record scale
+        set's far fewer than the fitting set's, and neither is told by the file's size alone."""
+        if not 0 < self.base_rate < 1 or not 0 < base_rate < 1:
+            return self
+        shift = math.log2(base_rate / (1 - base_rate)) - math.log2(self.base_rate / (1 - self.base_rate))
+        return replace(self, intercept=fitted.intercept + shift)
+
+    def for_population(self, records: int) -> Decision:
+        """This decision for a file of `records` records: as with the first stage's prior, the odds
+        that a pair is one person fall as 1 / records, so a registry four times the size of the set
+        the decision was fitted on needs two more bits (fitted on 250,000 records, the scale set of
+        1,000,000 is decided best within a bit of that). Smaller files keep the fitted intercept."""
+        if not self.population or records <= self.population:
+            return self
+        return replace(self, intercept=self.intercept + math.log2((self.population - 1) / (records - 1)))
+
+    def features(self, levels: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+        """(comparison, level) of each weight a pair reaching `levels` takes, joint ones as "a+b"."""
+        joined = set()
+        for a, b in self.joint:
+            joined.update((a, b))
+            yield f"{a}+{b}", f"{levels.get(a, 'null')}+{levels.get(b, 'null')}"
+        for comparison, level in levels.items():
+            if comparison not in joined:
+                yield comparison, level
+
+    def weight(self, levels: Mapping[str, str], shares: Mapping[str, float]) -> float:
+        """The match weight (bits) of a pair reaching `levels`, `shares` the log2 share of each
+        agreeing name (`name_shares`)."""
+        total = self.intercept
+        for comparison, level in self.features(levels):
+            total += self.weights.get(comparison, {}).get(level, 0.0)
+        for comparison, share in shares.items():
+            total += self.tf.get(comparison, 0.0) * share
+        return total
+
+
+def name_shares(levels: Mapping[str, str], left: Features, right: Features,
+                frequencies: NameFrequencies) -> dict[str, float]:  # fmt: skip
+    """log2 of the share of the records holding the name two records agree on, for each comparison
+    whose level is scaled by a name's frequency (`Level.tf`): the greater of the two sides' shares, as
+    `tf_weight` takes it, a name the counts do not hold counted once (`NameFrequencies.share`)."""
+    shares: dict[str, float] = {}
+    for key, column in TF_LEVELS.items():
+        level_column = column.get(levels.get(key, ""))
+        if level_column is None:
+            continue
+        known = [share for share in (frequencies.share(level_column, _value(side, level_column)) for side in (left, right)) if share]
+        if known:
+            shares[key] = math.log2(max(known))
+    return shares
+
+
 _default_model: Model | None = None
 
 
@@ -572,6 +699,13 @@ def _population_model(records: int) -> Model:
 
 # ---------------------------------------------------------------------------------------------
 # Scoring one pair
+
+
+# From this match probability two records are judged one person (the batch's pairs, the online check's
+# candidates). The decision's probabilities are calibrated (fitted by logistic regression), and on its
+# training set F1 was best at 0.4 and within 0.0003 of it at 0.5 (bench/matching_fit.py): a pair judged
+# so goes to review, where a missed pair is lost and a false one is declined.
+JUDGED_SAME = 0.4
 
 
 def probability(weight: float) -> float:
@@ -598,7 +732,7 @@ class Score:
         """See `vetoed()`: the pair may look alike but is not judged the same person."""
         return vetoed(self.levels, self.model)
 
-    def judged_same(self, threshold: float = 0.9) -> bool:
+    def judged_same(self, threshold: float = JUDGED_SAME) -> bool:
         return self.probability >= threshold and not self.vetoed
 
     @property
@@ -695,6 +829,19 @@ class NameFrequencies:
         counts = {column: Counter(v for v in columns[column] if v not in (None, "")) for column in TF_COLUMNS}
         return cls(counts, {column: counts[column].total() for column in TF_COLUMNS})
 
+    @property
+    def counted(self) -> bool:
+        """Counted on enough records to tell a common name from a rare one (TF_FROM_RECORDS)."""
+        return max(self.totals.values(), default=0) >= TF_FROM_RECORDS
+
+    def share(self, column: str, value: Any) -> float | None:
+        """The share of the records holding `value`, one record for a value the counts do not hold
+        (a name new to the registry is rare); None for a missing value or too few records counted."""
+        total = self.totals.get(column, 0)
+        if value is None or total < TF_FROM_RECORDS:
+            return None
+        return max(self.counts.get(column, {}).get(value, 0), 1) / total
+
     def __call__(self, column: str, value: Any) -> float | None:
         total = self.totals.get(column, 0)
         if total < TF_FROM_RECORDS:
@@ -722,7 +869,9 @@ def tf_weight(model: Model, comparison: str, level: Level, left: Features, right
 def score_pair(left: Features, right: Features, model: Model | None = None,
                frequencies: Frequencies | None = None) -> Score:  # fmt: skip
     """Match probability, match weight and the evidence in words for two `prepare()` feature dicts;
-    with `frequencies` (`NameFrequencies`), agreeing names count by how common they are."""
+    with `frequencies` (`NameFrequencies`), agreeing names count by how common they are. With a
+    `Decision`, the model's own weight is the first stage: a pair it keeps is weighed again by the
+    decision's (`decide`)."""
     model = model or default_model()
     weight = model.prior_weight
     levels: dict[str, str] = {}
@@ -737,10 +886,26 @@ def score_pair(left: Features, right: Features, model: Model | None = None,
             shown = _shown(comparison, left, right)
             evidence.append((comparison.label, _words(comparison, level, *shown, lazy=True)))
             codes.append([comparison.key, level.key, *shown])
+    weight = decide(model, weight, levels, left, right, frequencies)
     return Score(
         probability=probability(weight), match_weight=weight, levels=levels, evidence=evidence, model=model,
         codes=codes,
     )  # fmt: skip
+
+
+def decide(model: Model, weight: float, levels: Mapping[str, str], left: Features, right: Features,
+           frequencies: Frequencies | None) -> float:  # fmt: skip
+    """The match weight of a pair whose first-stage weight is `weight`: the model's `Decision` weighs
+    it again if it reaches the gate. A pair below the gate keeps its (low) weight, and so does every
+    pair where the names were not counted on enough records (a small file, a registry before its
+    first batch run): the decision was fitted with the names' frequencies, which carry its evidence
+    of the names, so without them the first stage's weights decide."""
+    decision = model.decision
+    if decision is None or weight < decision.gate:
+        return weight
+    if not isinstance(frequencies, NameFrequencies) or not frequencies.counted:
+        return weight
+    return decision.weight(levels, name_shares(levels, left, right, frequencies))
 
 
 # Documents that only the same person shares: the same number, or its digits in another order (a

@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from panah.accounts.permissions import allowed_persons, may_all
 from panah.accounts.roles import Action
 from panah.accounts.scope import unscoped
-from panah.matching.comparisons import score_pair
+from panah.matching.comparisons import JUDGED_SAME, model_for_population, score_pair
 from panah.matching.models import CandidatePair, PairState
 from panah.matching.normalise import PARTICLES, prepare
 from panah.matching.selectors import name_frequencies
@@ -36,8 +36,9 @@ from panah.registry.names import similarity, word_keys
 CANDIDATE_LIMIT = 200
 # Shown to the registrar at most, best first.
 SHOWN = 5
-# Below this probability a candidate is not worth the registrar's attention.
-THRESHOLD = 0.5
+# Below this probability a candidate is not worth the registrar's attention: the batch's threshold, so the
+# registrar sees every record the registry-wide run would pair with the new one.
+THRESHOLD = JUDGED_SAME
 
 
 @dataclass
@@ -293,8 +294,10 @@ def check(records: Iterable[Mapping[str, Any]], *, by: Any, exclude: Iterable[in
     visible_ids = allowed_persons(by, Action.VIEW_PERSON, persons)
     candidates = []
     frequencies = name_frequencies(entered)
+    # Scored as the registry-wide run scores a file of the registry's size (its prior and decision).
+    model = model_for_population(max(frequencies.totals.values(), default=0))
     for person in persons:
-        scores = (score_pair(mine, theirs, frequencies=frequencies) for mine in entered for theirs in known[person.pk])
+        scores = (score_pair(mine, theirs, model, frequencies) for mine in entered for theirs in known[person.pk])
         best = max(scores, key=lambda s: s.probability)
         if best.probability >= THRESHOLD:
             visible = person.pk in visible_ids

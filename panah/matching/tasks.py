@@ -8,6 +8,7 @@ from django_tasks import task
 from panah.accounts.scope import unscoped
 from panah.jobs.services import finish_message, running
 from panah.matching.batch import find_duplicates
+from panah.matching.comparisons import JUDGED_SAME
 from panah.matching.online import person_rows
 from panah.matching.services import propose_pairs, record_name_frequencies
 from panah.registry.models import Person
@@ -45,7 +46,7 @@ def person_pairs(pairs: Iterable[Any]) -> dict[tuple[int, int], tuple[float, lis
 
 
 @task()
-def find_duplicates_in_registry(job_id: int, threshold: float = 0.9) -> int:
+def find_duplicates_in_registry(job_id: int, threshold: float = JUDGED_SAME) -> int:
     """Compare every person with every other (blocked by the engine) and queue probable duplicates.
 
     Side effects: open CandidatePairs (pairs already decided "not the same" are not reopened); the

@@ -3,6 +3,7 @@
 import pytest
 
 from panah.matching.batch import InputError, find_duplicates
+from panah.matching.comparisons import JUDGED_SAME
 from panah.matching.crossscript import generate, pairwise_scores, split_truth
 from tests.matching.data import crossscript, febrl3
 
@@ -33,7 +34,7 @@ def test_pairs_are_ordered_scored_and_explained():
     assert pairs
     for pair in pairs:
         assert pair.left_id < pair.right_id
-        assert 0.9 <= pair.score <= 1
+        assert JUDGED_SAME <= pair.score <= 1
         assert "family name" in pair.reason or "given name" in pair.reason
     assert len(found(pairs)) == len(pairs)
 

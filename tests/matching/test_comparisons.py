@@ -1,6 +1,7 @@
 """The comparisons and the pure-Python scorer: evidence in words, and the same match weight as Splink."""
 
 import math
+from dataclasses import replace
 
 import pytest
 from django.utils import translation
@@ -113,6 +114,7 @@ def test_model_round_trips_through_json(tmp_path):
     model.save(tmp_path / "model.json")
     again = Model.load(tmp_path / "model.json")
     assert again.prior == model.prior and again.parameters == model.parameters
+    assert model.decision is not None and again.decision == model.decision
 
 
 def test_the_shipped_model_has_parameters_for_every_level():
@@ -130,12 +132,13 @@ def test_python_scorer_gives_splinks_match_weight_for_every_blocked_pair():
     records = [prepare(row) for row in rows]
     by_id = {f["person_id"]: f for f in records}
     frequencies = NameFrequencies.of(records)
-    splink = batch.predict_weights(records)
+    first_stage = replace(default_model(), decision=None)  # Splink's weights are the first stage's
+    splink = batch.predict_weights(records, first_stage)
     assert len(splink) >= 300
     adjusted = 0
     for (left, right), (weight, levels) in splink.items():
-        score = score_pair(by_id[left], by_id[right], frequencies=frequencies)
-        adjusted += score.match_weight != score_pair(by_id[left], by_id[right]).match_weight
+        score = score_pair(by_id[left], by_id[right], first_stage, frequencies)
+        adjusted += score.match_weight != score_pair(by_id[left], by_id[right], first_stage).match_weight
         assert score.levels == levels, (left, right)
         assert math.isclose(score.match_weight, weight, abs_tol=1e-6), (left, right)
     assert adjusted >= 100
@@ -256,3 +259,30 @@ def test_m_is_learnt_again_on_a_file_large_enough_and_u_is_kept():
         assert math.isclose(sum(m for m, _u in adapted.parameters[comparison].values()), 1.0)
         for level, (_m, u) in levels.items():
             assert adapted.parameters[comparison][level][1] == u
+
+
+def test_the_batch_and_the_online_check_decide_a_pair_alike():
+    """The decision stage (`comparisons.Decision`) weighs a pair the same in the batch (on Splink's
+    output) and in the online check (`score_pair`), given the same names' frequencies; the first stage
+    only gates, so a pair's probability is the decision's in both."""
+    rows, _ = crossscript(2500, 11)
+    records = [prepare(row) for row in rows]
+    by_id = {f["person_id"]: f for f in records}
+    frequencies = NameFrequencies.of(records)
+    assert frequencies.counted and default_model().decision is not None
+    pairs = batch.find_duplicates(rows, threshold=0.5, implied=False)
+    assert len(pairs) >= 300
+    for pair in pairs:
+        online = score_pair(by_id[pair.left_id], by_id[pair.right_id], frequencies=frequencies)
+        assert math.isclose(online.probability, pair.score, abs_tol=1e-6), (pair.left_id, pair.right_id)
+
+
+def test_without_counted_names_the_first_stage_decides():
+    """A registry before its first batch run, or a file too small to count names on: the decision was
+    fitted with the names' frequencies, so without them the first stage's weights stand."""
+    left, right = AHMADI_CYRILLIC, AHMADI_LATIN
+    model, first_stage = default_model(), replace(default_model(), decision=None)
+    few = NameFrequencies.of([left, right])
+    assert not few.counted
+    assert score_pair(left, right, model, few).match_weight == score_pair(left, right, first_stage, few).match_weight
+    assert score_pair(left, right, model).match_weight == score_pair(left, right, first_stage).match_weight

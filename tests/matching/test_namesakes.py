@@ -53,7 +53,7 @@ def test_mohammad_ahmadi_born_1990_is_weak_evidence_and_a_rare_name_strong():
     left, right = prepare(MOHAMMAD), prepare(MUHAMMAD)
     model = default_model().for_population(250_000)
     assert score_pair(left, right, model, frequencies(0.25, 0.2)).probability < 0.5
-    assert score_pair(left, right, model, frequencies(0.0002, 0.0005)).probability > 0.9
+    assert score_pair(left, right, model, frequencies(0.0002, 0.0005)).probability > 0.8
     # Too few records to count on: no adjustment either way.
     small = frequencies(0.25, 0.2, total=TF_FROM_RECORDS - 1)
     assert score_pair(left, right, model, small).match_weight == score_pair(left, right, model).match_weight

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from panah.matching.comparisons import JUDGED_SAME
 from panah.matching.normalise import birth_parts
 
 # Section 3.1 of ARCHITECTURE.md: the columns of a person file.
@@ -118,9 +119,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threshold",
             type=float,
-            default=0.9,
+            default=JUDGED_SAME,
             metavar="T",
-            help="The match probability from which a pair is judged the same person (default 0.9).",
+            help=f"The match probability from which a pair is judged the same person (default {JUDGED_SAME}).",
         )
         parser.add_argument(
             "--backend",
