@@ -263,17 +263,20 @@ def test_m_is_learnt_again_on_a_file_large_enough_and_u_is_kept():
 
 def test_the_batch_and_the_online_check_decide_a_pair_alike():
     """The decision stage (`comparisons.Decision`) weighs a pair the same in the batch (on Splink's
-    output) and in the online check (`score_pair`), given the same names' frequencies; the first stage
-    only gates, so a pair's probability is the decision's in both."""
+    output) and in Python (`score_pair`, the online check's scorer), given the same model and names'
+    frequencies; the first stage only gates, so a pair's probability is the decision's in both. The
+    batch adapts the model to its file (m, the share of likely pairs): `gated_candidates` gives it."""
     rows, _ = crossscript(2500, 11)
     records = [prepare(row) for row in rows]
     by_id = {f["person_id"]: f for f in records}
     frequencies = NameFrequencies.of(records)
     assert frequencies.counted and default_model().decision is not None
+    adapted, _candidates, _mean = batch.gated_candidates(rows)
+    assert adapted.decision != default_model().decision  # adapted to the file
     pairs = batch.find_duplicates(rows, threshold=0.5, implied=False)
     assert len(pairs) >= 300
     for pair in pairs:
-        online = score_pair(by_id[pair.left_id], by_id[pair.right_id], frequencies=frequencies)
+        online = score_pair(by_id[pair.left_id], by_id[pair.right_id], adapted, frequencies)
         assert math.isclose(online.probability, pair.score, abs_tol=1e-6), (pair.left_id, pair.right_id)
 
 
