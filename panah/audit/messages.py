@@ -32,6 +32,7 @@ MESSAGES: dict[str, Promise] = {
     "notice_template_saved": _("saved version %(version)s of the %(language)s notice template %(kind)s"),
     # Signing in and out, the second factor
     "signed_in": _("signed in"),
+    "alert_preference_saved": _("saved their alert preferences"),
     "signed_out": _("signed out"),
     "sign_in_failed": _("failed sign-in"),
     "otp_enrol_wrong_code": _("wrong code while enrolling"),

@@ -888,6 +888,7 @@ OUTSIDE = {
     "accounts:security": "one's own sessions and second factor",
     "accounts:password_change": "one's own password",
     "accounts:end_own_session": "one's own sessions (tests/accounts/test_sessions.py)",
+    "alerts:preferences": "one's own alert preferences, no personal data (tests/alerts/test_digest.py)",
     "accounts:user_reactivate": "the same right as deactivation (MANAGE_USERS), on a deactivated user",
     "accounts:user_reset_second_factor": "the same right as the temporary password (MANAGE_USERS)",
     "accounts:user_end_session": "the same right as the temporary password (MANAGE_USERS)",
