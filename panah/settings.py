@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "panah.evidence",
     "panah.ops",
     "panah.alerts",
+    "panah.appointments",
     "csp",
     # django-ninja as an app: the API's documentation page is rendered from its shipped Swagger UI files
     # (collected with the other static files), not from a CDN that the Content-Security-Policy blocks.

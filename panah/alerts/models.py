@@ -15,6 +15,7 @@ class AlertKind(models.TextChoices):
     DOCUMENTS = "documents", _("Documents about to expire")
     BIRTHS = "births", _("Children past the age for birth registration without a certificate")
     REFERRALS = "referrals", _("Referrals waiting for an answer")
+    APPOINTMENTS = "appointments", _("Appointments coming up on my cases")
 
 
 class Frequency(models.TextChoices):

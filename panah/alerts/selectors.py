@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from panah.accounts.models import User
 from panah.accounts.roles import Action
 from panah.accounts.scope import organisation_scope, scope_for, unscoped, use_scope
 from panah.alerts.models import DEFAULT_DAYS_AHEAD, AlertKind, AlertPreference, Frequency, all_kinds
+from panah.appointments.models import Appointment
 from panah.cases import deadlines
 from panah.cases.models import Case, Referral
 from panah.cases.referral_workflow import ReferralState
@@ -42,6 +44,7 @@ class Digest:
     documents: list[Document] = field(default_factory=list)
     children: list[Person] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -87,10 +90,10 @@ def _person_consents(today: dt.date, person_ref: str) -> Exists:
     return Exists(Consent._base_manager.filter(_consent_valid(today), person_id=OuterRef(person_ref)))
 
 
-def _cases(user: User, today: dt.date) -> QuerySet[Case]:
-    """Open cases with a deadline the user acts on (see the module's docstring)."""
+def _cases(user: User, today: dt.date, *, with_deadline: bool = True) -> QuerySet[Case]:
+    """Open cases (with a deadline, unless told) the user acts on (see the module's docstring)."""
     own = organisation_scope(user, Action.VIEW_CASES)
-    reached = cases_for_user(user).filter(closed_on__isnull=True, due_on__isnull=False)
+    reached = cases_for_user(user).filter(closed_on__isnull=True)
     mine = Q(assigned_to=user) | Q(assigned_to__isnull=True)
     if own.everything:  # a system administrator: every organisation is theirs to act for
         reached = reached.filter(mine)
@@ -104,11 +107,10 @@ def _cases(user: User, today: dt.date) -> QuerySet[Case]:
         state=ReferralState.ACCEPTED,
     )
     with unscoped("a referral accepted by the user's organisation reaches its case's deadline, with its consent"):
-        return (
-            Case.objects.filter(Q(pk__in=reached.values("pk")) | Q(Exists(referred)))
-            .filter(closed_on__isnull=True, due_on__isnull=False)
-            .select_related("person")
-        )
+        found = Case.objects.filter(Q(pk__in=reached.values("pk")) | Q(Exists(referred))).filter(closed_on__isnull=True)
+        if with_deadline:
+            found = found.filter(due_on__isnull=False)
+        return found.select_related("person")
 
 
 def _own_or_consented_persons(user: User, today: dt.date, prefix: str) -> Q:
@@ -154,6 +156,20 @@ def digest_for(
                 ]
             )
             digest.counts["children"] = len(digest.children) if len(digest.children) < LIMIT else children.count()
+    if AlertKind.APPOINTMENTS in kinds:
+        acted_on = _cases(user, today, with_deadline=False).values("pk")
+        begin = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        with unscoped("the appointments of the cases the user acts on, read above through the user's scope"):
+            coming = (
+                Appointment.objects.filter(case__in=acted_on, starts_at__gte=begin)
+                .filter(starts_at__lt=begin + dt.timedelta(days=days_ahead + 1))
+                .select_related("case", "case__person")
+                .order_by("starts_at", "id")
+            )
+            digest.appointments = list(coming[:LIMIT])
+            digest.counts["appointments"] = (
+                len(digest.appointments) if len(digest.appointments) < LIMIT else coming.count()
+            )
     if AlertKind.REFERRALS in kinds:
         waiting = organisation_scope(user, Action.RESPOND_REFERRALS)
         with unscoped("referrals are reached through the organisation they are addressed to"):

@@ -33,6 +33,10 @@ MESSAGES: dict[str, Promise] = {
     # Signing in and out, the second factor
     "signed_in": _("signed in"),
     "alert_preference_saved": _("saved their alert preferences"),
+    "appointment_scheduled": _("scheduled an appointment"),
+    "appointment_moved": _("moved an appointment"),
+    "calendar_feed_issued": _("created a new calendar link"),
+    "calendar_feed_revoked": _("revoked their calendar link"),
     "signed_out": _("signed out"),
     "sign_in_failed": _("failed sign-in"),
     "otp_enrol_wrong_code": _("wrong code while enrolling"),
