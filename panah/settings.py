@@ -382,3 +382,9 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PANAH_EMAIL_FROM", "panah@localhost")
+
+# SMS to persons (panah.alerts.sms): the gateway class, and for the HTTP gateway its URL and token.
+PANAH_SMS_BACKEND = os.environ.get("PANAH_SMS_BACKEND", "panah.alerts.sms.FileBackend")
+PANAH_SMS_FILE = os.environ.get("PANAH_SMS_FILE", str(BASE_DIR.parent / "var" / "sms.jsonl"))
+PANAH_SMS_URL = os.environ.get("PANAH_SMS_URL", "")
+PANAH_SMS_TOKEN = os.environ.get("PANAH_SMS_TOKEN", "")

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 KINDS: dict[str, Promise] = {
     "digest": _("digest of what needs you"),
+    "appointment_reminder": _("appointment reminder"),
+    "document_ready": _("document ready"),
+    "deadline_approaching": _("deadline approaching"),
 }
 
 REASONS: dict[str, Promise] = {
@@ -16,6 +19,9 @@ REASONS: dict[str, Promise] = {
     "nothing_due": _("nothing needs the user"),
     "inactive": _("the user's account is not active"),
     "mail_error": _("the mail server refused or could not be reached"),
+    "no_contact_consent": _("the person has no consent valid today to be contacted by SMS"),
+    "no_phone": _("the person has no phone on their current address"),
+    "gateway_error": _("the SMS gateway refused or could not be reached"),
 }
 
 

@@ -200,3 +200,49 @@ def delivery_log(*, limit: int = 200) -> list[Any]:
     from panah.alerts.models import DeliveryLog
 
     return list(DeliveryLog.objects.select_related("user").order_by("-created_at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    language: str
+
+
+SMS_LANGUAGES = ("kk", "ru", "en")
+
+
+def sms_contact(person_id: int, today: dt.date) -> Contact | str:
+    """Where and in which language the person may be sent an SMS on `today`, or the reason code why not:
+    a consent valid on the day that covers contact by SMS (its `language` is the person's, else Russian),
+    and a phone on the current address. System work: it reads across scopes, for this one person."""
+    from panah.registry.models import Address
+
+    with unscoped("messages to the person themself, with their consent to be contacted"):
+        agreed = (
+            Consent.objects.filter(_consent_valid(today), person_id=person_id, contact_by_sms=True)
+            .order_by("-given_on", "-id")
+            .first()
+        )
+        if agreed is None:
+            return "no_contact_consent"
+        address = (
+            Address.objects.filter(person_id=person_id, valid_to__isnull=True)
+            .exclude(phone="")
+            .order_by("-valid_from")
+            .first()
+        )
+    if address is None or not address.phone.strip():
+        return "no_phone"
+    language = agreed.language if agreed.language in SMS_LANGUAGES else "ru"
+    return Contact(phone=address.phone.strip(), language=language)
+
+
+def appointments_on(day: dt.date) -> list[Appointment]:
+    """The appointments on `day` (for reminders the day before). System work across scopes."""
+    begin = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    with unscoped("reminders to the persons of every appointment of the day"):
+        return list(
+            Appointment.objects.filter(starts_at__gte=begin, starts_at__lt=begin + dt.timedelta(days=1))
+            .select_related("case")
+            .order_by("starts_at", "id")
+        )

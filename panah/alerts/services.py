@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from panah.accounts.models import User
 from panah.accounts.permissions import acting_as
@@ -122,5 +122,52 @@ def send_digests(today: dt.date) -> dict[str, int]:
     counts: dict[str, int] = {}
     for user_id in recipients_due(today):
         entry = send_digest(user_id=user_id, today=today)
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    return counts
+
+
+def _sms_log(*, recipient: str, message: str, status: str, reason: str, today: dt.date) -> DeliveryLog:
+    return DeliveryLog.objects.create(
+        channel=Channel.SMS, message=message, recipient=recipient, status=status, reason=reason, for_day=today
+    )
+
+
+def send_sms(*, person_id: int, message: str, today: dt.date, params: dict[str, str] | None = None) -> DeliveryLog:
+    """Send the person the SMS `message` (a code of `sms.TEXTS`) in their language, only with their consent to
+    be contacted. Side effects: one SMS through the configured gateway; one DeliveryLog row (the phone number,
+    the code and the outcome; never the text)."""
+    from panah.alerts import sms
+    from panah.alerts.selectors import sms_contact
+
+    contact = sms_contact(person_id, today)
+    if isinstance(contact, str):
+        return _sms_log(recipient="", message=message, status=DeliveryStatus.SKIPPED, reason=contact, today=today)
+    with translation.override(contact.language):
+        text = str(sms.TEXTS[message]) % (params or {})
+    try:
+        sms.backend().send(to=contact.phone, text=text, language=contact.language)
+    except sms.SmsError as error:
+        log.warning("SMS not sent: %s", error)
+        return _sms_log(
+            recipient=contact.phone, message=message, status=DeliveryStatus.FAILED, reason="gateway_error", today=today
+        )
+    return _sms_log(recipient=contact.phone, message=message, status=DeliveryStatus.SENT, reason="", today=today)
+
+
+def send_reminders(today: dt.date) -> dict[str, int]:
+    """Remind by SMS the person of every appointment on the next working day. Returns counts by status."""
+    from panah.alerts.selectors import appointments_on
+    from panah.cases.deadlines import next_working_day
+
+    day = next_working_day(today + dt.timedelta(days=1))
+    counts: dict[str, int] = {}
+    for appointment in appointments_on(day):
+        local = timezone.localtime(appointment.starts_at)
+        entry = send_sms(
+            person_id=appointment.case.person_id,
+            message="appointment_reminder",
+            today=today,
+            params={"date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}", "place": appointment.place or "—"},
+        )
         counts[entry.status] = counts.get(entry.status, 0) + 1
     return counts

@@ -12,3 +12,11 @@ def send_digests(day: str) -> dict[str, int]:
     from panah.alerts import services
 
     return services.send_digests(dt.date.fromisoformat(day))
+
+
+@task()
+def send_reminders(day: str) -> dict[str, int]:
+    """SMS reminders, sent on `day` (ISO date), to the persons of the appointments of the next working day."""
+    from panah.alerts import services
+
+    return services.send_reminders(dt.date.fromisoformat(day))
