@@ -50,14 +50,9 @@ class PopulationType(models.TextChoices):
 class Person(models.Model):
     person_scope_path = ""
 
-    registration_number = models.CharField(
-        _("registration number"), max_length=20, unique=True, null=True, editable=False
-    )
+    registration_number = models.CharField(_("registration number"), max_length=20, unique=True, null=True, editable=False)
     organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="persons",
-        verbose_name=_("registering organisation"),
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="persons", verbose_name=_("registering organisation")
     )
     # The region of current residence, kept equal to the current address by the services.
     # Scoping reads it, so it is never empty.
@@ -68,31 +63,16 @@ class Person(models.Model):
     birth_date_estimated = models.BooleanField(_("birth date estimated"), default=False)
     birth_place = models.CharField(_("place of birth"), max_length=200, blank=True)
     birth_country = models.ForeignKey(
-        "geo.Country",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("country of birth"),
+        "geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country of birth")
     )
     country_of_origin = models.ForeignKey(
-        "geo.Country",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("country of origin"),
+        "geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country of origin")
     )
     citizenship_status = models.CharField(
         _("citizenship"), max_length=12, choices=CitizenshipStatus.choices, default=CitizenshipStatus.UNKNOWN
     )
     citizenship = models.ForeignKey(
-        "geo.Country",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("country of citizenship"),
+        "geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("country of citizenship")
     )
     iin = models.CharField(_("IIN"), max_length=12, blank=True, db_index=True)
     # Population type as of today, as known now; written only by the status services.
@@ -171,14 +151,9 @@ class Person(models.Model):
                 errors["iin"] = str(error)
             else:
                 self.iin = decoded.number
-                if (
-                    self.birth_date
-                    and self.birth_date_precision == DatePrecision.DAY
-                    and decoded.birth_date != self.birth_date
-                ):
+                if self.birth_date and self.birth_date_precision == DatePrecision.DAY and decoded.birth_date != self.birth_date:
                     errors["iin"] = _("This IIN encodes the birth date %(date)s, not the one recorded.") % {
-                        "date": decoded.birth_date.strftime("%d.%m.%Y")
-                    }
+                        "date": decoded.birth_date.strftime("%d.%m.%Y")}
                 elif self.sex in (Sex.FEMALE, Sex.MALE) and decoded.sex != self.sex:
                     errors["iin"] = _("This IIN encodes the other sex than the one recorded.")
         if errors:
@@ -222,7 +197,9 @@ class PersonName(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("name")
         constraints = [
-            models.CheckConstraint(condition=~Q(given_name="", family_name="", full_name=""), name="name_not_empty")
+            models.CheckConstraint(
+                condition=~Q(given_name="", family_name="", full_name=""), name="name_not_empty"
+            )
         ]
 
     def __str__(self) -> str:
@@ -302,12 +279,7 @@ class Document(models.Model):
     number = models.CharField(_("number"), max_length=40)
     number_key = models.CharField(max_length=40, db_index=True, editable=False)
     issuing_country = models.ForeignKey(
-        "geo.Country",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issuing country"),
+        "geo.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issuing country")
     )
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -420,12 +392,8 @@ class Address(models.Model):
 
     def clean(self) -> None:
         if self.region_id and self.valid_from and not self.region.existed_on(self.valid_from):
-            raise ValidationError(
-                {
-                    "region": _("%(region)s did not exist on %(date)s.")
-                    % {"region": self.region.name, "date": self.valid_from.strftime("%d.%m.%Y")}
-                }
-            )
+            raise ValidationError({"region": _("%(region)s did not exist on %(date)s.") % {
+                "region": self.region.name, "date": self.valid_from.strftime("%d.%m.%Y")}})
         if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
             raise ValidationError({"valid_to": _("An address must end after it starts.")})
 
@@ -491,9 +459,7 @@ class Consent(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=200)
-    legal_basis = models.CharField(
-        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
-    )
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT)
     given_on = models.DateField(_("given on"))
     language = models.CharField(_("language of the notice"), max_length=10, blank=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
