@@ -25,3 +25,14 @@ class PreferenceForm(forms.Form):
         if data.get("frequency") not in (None, Frequency.OFF) and not data.get("kinds"):
             self.add_error("kinds", _("Choose at least one thing to include, or switch the messages off."))
         return data
+
+
+class CaseloadForm(forms.Form):
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    days = forms.IntegerField(
+        label=_("Documents expiring within (days)"), min_value=1, max_value=365, initial=30, required=False
+    )
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All my regions")), *regions]

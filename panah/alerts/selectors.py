@@ -246,3 +246,40 @@ def appointments_on(day: dt.date) -> list[Appointment]:
             .select_related("case")
             .order_by("starts_at", "id")
         )
+
+
+@dataclass
+class Caseload:
+    today: dt.date
+    days: int
+    documents: list[Document]
+    overdue: list[Case]
+
+
+def caseload_regions(user: User) -> list[str]:
+    """The region codes of the user's view scope (every region for a national or system scope)."""
+    from panah.geo.models import Region
+
+    scope = scope_for(user, Action.VIEW_PERSON)
+    valid = Region.objects.valid_on(timezone.localdate()).order_by("code").values_list("code", flat=True)
+    return [code for code in valid if scope.everything or code in scope.region_codes]
+
+
+def caseload(user: User, *, today: dt.date, days: int, region: str = "", limit: int | None = 500) -> Caseload:
+    """Documents expiring within `days` and cases past their deadline, of everything the user may see
+    (not only what they act on: a protection officer follows a region), optionally in one region."""
+    cases = cases_for_user(user).filter(closed_on__isnull=True, due_on__lt=today).order_by("due_on", "id")
+    with use_scope(scope_for(user, Action.VIEW_PERSON)):
+        documents = (
+            Document.objects.filter(
+                valid_to__gte=today, valid_to__lte=today + dt.timedelta(days=days), person__merged_into__isnull=True
+            )
+            .select_related("person", "person__region")
+            .order_by("valid_to", "id")
+        )
+    if region:
+        cases = cases.filter(region_id=region)
+        documents = documents.filter(person__region_id=region)
+    if limit is not None:
+        return Caseload(today, days, list(documents[:limit]), list(cases[:limit]))
+    return Caseload(today, days, list(documents), list(cases))

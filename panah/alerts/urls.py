@@ -5,4 +5,5 @@ from panah.alerts import views
 app_name = "alerts"
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
+    path("caseload/", views.caseload, name="caseload"),
 ]

@@ -37,6 +37,7 @@ MESSAGES: dict[str, Promise] = {
     "appointment_moved": _("moved an appointment"),
     "calendar_feed_issued": _("created a new calendar link"),
     "calendar_feed_revoked": _("revoked their calendar link"),
+    "caseload_exported": _("exported the caseload of expiring documents and overdue deadlines"),
     "signed_out": _("signed out"),
     "sign_in_failed": _("failed sign-in"),
     "otp_enrol_wrong_code": _("wrong code while enrolling"),

@@ -613,6 +613,7 @@ SPECS: dict[str, Spec] = {
         post=[A_.VIEW_PERSON, A_.PRINT_CERTIFICATES], data=lambda w, t, user: {"lang": "ru"}, **PERSON
     ),
     "appointments:calendar": Spec(get=[None]),
+    "alerts:caseload": Spec(get=[A_.VIEW_CASES]),
     "appointments:new": Spec(
         get=[A_.VIEW_CASES, A_.WORK_CASES],
         post=[A_.VIEW_CASES, A_.WORK_CASES],
