@@ -98,6 +98,7 @@ def send_digest(*, user_id: int, today: dt.date, force: bool = False) -> Deliver
         return _log(user=user, recipient=recipient, status=DeliveryStatus.SKIPPED, reason="already_sent", today=today)
     if not recipient:
         return _log(user=user, recipient="", status=DeliveryStatus.SKIPPED, reason="no_address", today=today)
+    user._panah_scope_cache = {}  # type: ignore[attr-defined]  # memberships do not change within one digest
     with acting_as(user, channel=AuditEntry.Channel.TASK):
         subject, body, items = render_digest(user, preference, today)
     if items == 0:

@@ -290,6 +290,8 @@ class Document(models.Model):
     class Meta:
         ordering = ["-valid_to", "-id"]
         verbose_name = _("document")
+        # Expiring documents are found by date across a region (alerts, the caseload): by this index.
+        indexes = [models.Index(fields=["valid_to"], name="document_valid_to")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
