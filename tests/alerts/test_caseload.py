@@ -53,3 +53,19 @@ def test_csv_export_needs_the_export_right_and_is_audited(client, cast, document
         ["document_expiring", cast.person_a.registration_number, REGION_A, "passport", "2024-03-20"],
     ]
     assert AuditEntry.objects.filter(message="caseload_exported", user=admin).count() == 1
+
+
+def test_the_caseload_does_not_query_per_row(client, cast, documents):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.unhcr_officer)
+    counts = []
+    with time_machine.travel(dt.datetime(2024, 3, 7, 10, tzinfo=ZoneInfo("Asia/Almaty")), tick=False):
+        for n in range(3):
+            if n:
+                document(cast.person_b, "refugee_certificate", f"R-{n}", valid_to=D(2024, 3, 26))
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/alerts/caseload/").status_code == 200
+            counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[2], counts

@@ -138,3 +138,21 @@ def test_the_calendar_feed_parses_and_stops_when_revoked(client, cast, case):
     client.logout()
     assert client.get(link).status_code == 404
     assert client.get("/appointments/feed/guessed-secret.ics").status_code == 404
+
+
+def _queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_calendar_does_not_query_per_appointment(client, cast, case):
+    client.force_login(cast.officer_b)
+    counts = []
+    for day in ("12.03.2024", "13.03.2024", "14.03.2024"):
+        schedule(client, case, day)
+        counts.append(_queries(client, "/appointments/?view=office&week=2024-03-11"))
+    assert counts[0] == counts[2], counts
