@@ -122,6 +122,7 @@ def main() -> int:
     parser.add_argument("--pg-server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--reuse", action="store_true", help="keep a database already loaded with these counts")
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--sample", type=int, default=0, help="time only the first N users (projects the total)")
     args = parser.parse_args()
 
     if args.database == "sqlite":
@@ -160,6 +161,8 @@ def main() -> int:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     users = recipients_due(today)
+    if args.sample:
+        users = users[: args.sample]
     times = []
     statuses: dict[str, int] = {}
     started = time.perf_counter()
@@ -172,6 +175,8 @@ def main() -> int:
     times.sort()
     print(f"database: {args.database}; persons: {args.persons:,}; users: {len(users)}; day: {today}")
     print(f"digests: {statuses}; messages in the outbox: {len(mail.outbox)}")
+    if args.sample:
+        print(f"projected for {args.users} users: {total / len(users) * args.users:.0f} s")
     print(
         f"generation and sending: {total:.1f} s in all (target < 300 s); per user: median "
         f"{statistics.median(times) * 1000:.0f} ms, p95 {times[int(len(times) * 0.95) - 1] * 1000:.0f} ms, "
