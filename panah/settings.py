@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "panah.privacy",
     "panah.evidence",
     "panah.ops",
+    "panah.alerts",
+    "panah.appointments",
     "csp",
     # django-ninja as an app: the API's documentation page is rendered from its shipped Swagger UI files
     # (collected with the other static files), not from a CDN that the Content-Security-Policy blocks.
@@ -364,3 +366,25 @@ PANAH_AGREEMENT_WARNING_DAYS = int(os.environ.get("PANAH_AGREEMENT_WARNING_DAYS"
 PANAH_READ_QUOTA = int(os.environ.get("PANAH_READ_QUOTA", "300"))
 # Refused attempts of one user within an hour from which system administrators are shown them.
 PANAH_REFUSALS_ALERT = int(os.environ.get("PANAH_REFUSALS_ALERT", "20"))
+
+# Mail (alert digests, knowledge-base notices): Django's SMTP backend, configured from the environment.
+# In development (PANAH_DEBUG) without PANAH_EMAIL_HOST, messages are written to the console instead.
+EMAIL_HOST = os.environ.get("PANAH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PANAH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PANAH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PANAH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PANAH_EMAIL_TLS")
+EMAIL_USE_SSL = env_bool("PANAH_EMAIL_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("PANAH_EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("PANAH_EMAIL_HOST") or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("PANAH_EMAIL_FROM", "panah@localhost")
+
+# SMS to persons (panah.alerts.sms): the gateway class, and for the HTTP gateway its URL and token.
+PANAH_SMS_BACKEND = os.environ.get("PANAH_SMS_BACKEND", "panah.alerts.sms.FileBackend")
+PANAH_SMS_FILE = os.environ.get("PANAH_SMS_FILE", str(BASE_DIR.parent / "var" / "sms.jsonl"))
+PANAH_SMS_URL = os.environ.get("PANAH_SMS_URL", "")
+PANAH_SMS_TOKEN = os.environ.get("PANAH_SMS_TOKEN", "")

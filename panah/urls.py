@@ -25,6 +25,8 @@ urlpatterns = [
     path("exports/", include("panah.exports.urls")),
     path("privacy/", include("panah.privacy.urls")),
     path("files/", include("panah.evidence.urls")),
+    path("alerts/", include("panah.alerts.urls")),
+    path("appointments/", include("panah.appointments.urls")),
     path("api/v1/", api.urls),
     path("api/tokens/", tokens, name="api_tokens"),
     path("i18n/", include("django.conf.urls.i18n")),

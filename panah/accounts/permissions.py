@@ -224,6 +224,11 @@ POLICY: dict[str, Rule] = {
         SEE_PERSONS,
         _("Only the organisation that sent this referral follows it."),
     ),
+    # Alerts: the partner a referral is addressed to, once it accepted it, hears of the deadlines of the case
+    # the referral is about (the selector also requires the consent the referral relied on, valid on the day).
+    A.RECEIVE_REFERRAL_ALERTS: Rule(
+        On.RECEIVED_REFERRAL, CASEWORK, _("Only the partner that accepted this referral receives its alerts.")
+    ),
     # Statistics, knowledge and trainings
     A.VIEW_STATISTICS: Rule(
         On.NOTHING,

@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     REVOKE_NOTICES = "revoke_notices", _("Revoke or correct issued notices and certificates")
     RESPOND_REFERRALS = "respond_referrals", _("Accept, decline and complete referrals addressed to the organisation")
     FOLLOW_REFERRALS = "follow_referrals", _("Follow the referrals the organisation sent")
+    RECEIVE_REFERRAL_ALERTS = "receive_referral_alerts", _(
+        "Receive the deadlines of the cases of referrals accepted by the organisation, while the consent holds"
+    )
     VIEW_STATISTICS = "view_statistics", _("View aggregate statistics")
     VIEW_EXACT_STATISTICS = "view_exact_statistics", _("View statistics without small-cell protection")
     PUBLISH_STATISTICS = "publish_statistics", _("Publish statistics releases")

@@ -32,6 +32,12 @@ MESSAGES: dict[str, Promise] = {
     "notice_template_saved": _("saved version %(version)s of the %(language)s notice template %(kind)s"),
     # Signing in and out, the second factor
     "signed_in": _("signed in"),
+    "alert_preference_saved": _("saved their alert preferences"),
+    "appointment_scheduled": _("scheduled an appointment"),
+    "appointment_moved": _("moved an appointment"),
+    "calendar_feed_issued": _("created a new calendar link"),
+    "calendar_feed_revoked": _("revoked their calendar link"),
+    "caseload_exported": _("exported the caseload of expiring documents and overdue deadlines"),
     "signed_out": _("signed out"),
     "sign_in_failed": _("failed sign-in"),
     "otp_enrol_wrong_code": _("wrong code while enrolling"),

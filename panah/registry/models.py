@@ -290,6 +290,8 @@ class Document(models.Model):
     class Meta:
         ordering = ["-valid_to", "-id"]
         verbose_name = _("document")
+        # Expiring documents are found by date across a region (alerts, the caseload): by this index.
+        indexes = [models.Index(fields=["valid_to"], name="document_valid_to")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
@@ -464,6 +466,9 @@ class Consent(models.Model):
     language = models.CharField(_("language of the notice"), max_length=10, blank=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    # Whether the person agreed to be sent messages by SMS (appointment reminders, a document ready): without
+    # it Panah never writes to the person (panah.alerts.sms).
+    contact_by_sms = models.BooleanField(_("agrees to be contacted by SMS"), default=False)
 
     objects = ScopedManager()
 

@@ -612,6 +612,14 @@ SPECS: dict[str, Spec] = {
     "notices:registration_certificate": Spec(
         post=[A_.VIEW_PERSON, A_.PRINT_CERTIFICATES], data=lambda w, t, user: {"lang": "ru"}, **PERSON
     ),
+    "appointments:calendar": Spec(get=[None]),
+    "alerts:caseload": Spec(get=[A_.VIEW_CASES]),
+    "appointments:new": Spec(
+        get=[A_.VIEW_CASES, A_.WORK_CASES],
+        post=[A_.VIEW_CASES, A_.WORK_CASES],
+        data=lambda w, t, user: {"kind": "interview", "day": _day(w), "time": "10:00", "minutes": "30"},
+        **CASE,
+    ),
     "cases:note": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"text": "Called the person."}, **CASE),
     "cases:task": Spec(post=[A_.NOTE_CASES], data=lambda w, t, user: {"title": "Call back"}, **CASE),
     "cases:task_done": Spec(
@@ -888,6 +896,10 @@ OUTSIDE = {
     "accounts:security": "one's own sessions and second factor",
     "accounts:password_change": "one's own password",
     "accounts:end_own_session": "one's own sessions (tests/accounts/test_sessions.py)",
+    "alerts:preferences": "one's own alert preferences, no personal data (tests/alerts/test_digest.py)",
+    "appointments:feed": "one's own calendar link (tests/appointments)",
+    "appointments:ics": "the secret calendar link is its own credential, no sign-in (tests/appointments)",
+    "appointments:move": "the same right as scheduling (WORK_CASES on the appointment's case), tests/appointments",
     "accounts:user_reactivate": "the same right as deactivation (MANAGE_USERS), on a deactivated user",
     "accounts:user_reset_second_factor": "the same right as the temporary password (MANAGE_USERS)",
     "accounts:user_end_session": "the same right as the temporary password (MANAGE_USERS)",

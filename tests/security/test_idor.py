@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from panah.accounts.models import UserSession
 from panah.accounts.scope import unscoped
+from panah.appointments.models import Appointment
 from panah.audit.models import AuditEntry
 from panah.cases.models import BirthObstacle, Case, CaseEvent, Referral
 from panah.cases.services import add_task, open_case
@@ -85,6 +86,9 @@ def objects(cast):
         )  # fmt: skip
         scan = attach_file(by=cast.sysadmin, person=person, kind="passport", data=SCAN)
         session = UserSession.objects.create(session_key="k" * 32, user=cast.officer_b)
+        appointment = Appointment.objects.create(
+            case=case, kind="interview", starts_at=timezone.now() + dt.timedelta(days=3), officer=cast.officer_b
+        )
         run = ImportRun.objects.create(
             organisation=cast.state, requested_by=cast.officer_b, file_name="b.csv", file_hash="0", content=b"x",
             state=ImportRun.State.VALIDATED, dry_run=True, report={"columns": [["Имя", "given_name"]]},
@@ -117,6 +121,9 @@ def objects(cast):
         "cases:referral_step": {"pk": str(referral.pk)},
         "cases:referral_service": {"pk": str(referral.pk)},
         "cases:case": {"pk": str(case.pk)},
+        "appointments:new": {"pk": str(case.pk)},
+        "appointments:move": {"pk": str(appointment.pk)},
+        "appointments:ics": {"secret": "not-the-secret"},
         "cases:transition": {"pk": str(case.pk)},
         "cases:note": {"pk": str(case.pk)},
         "cases:task": {"pk": str(case.pk)},
