@@ -388,3 +388,6 @@ PANAH_SMS_BACKEND = os.environ.get("PANAH_SMS_BACKEND", "panah.alerts.sms.FileBa
 PANAH_SMS_FILE = os.environ.get("PANAH_SMS_FILE", str(BASE_DIR.parent / "var" / "sms.jsonl"))
 PANAH_SMS_URL = os.environ.get("PANAH_SMS_URL", "")
 PANAH_SMS_TOKEN = os.environ.get("PANAH_SMS_TOKEN", "")
+# How many working days before the next deadline of an open case its person is sent "please contact the
+# office before ..." by SMS (with their consent); 0 sends none.
+PANAH_SMS_DEADLINE_DAYS = int(os.environ.get("PANAH_SMS_DEADLINE_DAYS", "3"))

@@ -250,6 +250,15 @@ def appointments_on(day: dt.date) -> list[Appointment]:
         )
 
 
+def persons_with_deadline_on(day: dt.date) -> list[tuple[int, dt.date]]:
+    """(person id, deadline) of every open case whose next deadline is `day`, one row per person (for the SMS
+    "deadline approaching"; it names no case, so a person with two cases due the same day gets one).
+    System work across scopes."""
+    with unscoped("SMS to the persons whose case has a deadline on the day, with their consent"):
+        found = Case.objects.filter(closed_on__isnull=True, due_on=day).values_list("person_id", flat=True)
+        return [(person_id, day) for person_id in found.order_by("person_id").distinct()]
+
+
 @dataclass
 class Caseload:
     today: dt.date

@@ -133,16 +133,29 @@ def _sms_log(*, recipient: str, message: str, status: str, reason: str, today: d
     )
 
 
-def send_sms(*, person_id: int, message: str, today: dt.date, params: dict[str, str] | None = None) -> DeliveryLog:
+def send_sms(
+    *, person_id: int, message: str, today: dt.date, params: dict[str, str] | None = None, once_a_day: bool = False
+) -> DeliveryLog:
     """Send the person the SMS `message` (a code of `sms.TEXTS`) in their language, only with their consent to
-    be contacted. Side effects: one SMS through the configured gateway; one DeliveryLog row (the phone number,
-    the code and the outcome; never the text)."""
+    be contacted. With `once_a_day`, skipped ("already_sent") when the same message already went to the same
+    number for `today`, so a daily run started twice (cron and by hand) does not send twice.
+    Side effects: one SMS through the configured gateway; one DeliveryLog row (the phone number, the code and
+    the outcome; never the text)."""
     from panah.alerts import sms
     from panah.alerts.selectors import sms_contact
 
     contact = sms_contact(person_id, today)
     if isinstance(contact, str):
         return _sms_log(recipient="", message=message, status=DeliveryStatus.SKIPPED, reason=contact, today=today)
+    if (
+        once_a_day
+        and DeliveryLog.objects.filter(
+            channel=Channel.SMS, message=message, recipient=contact.phone, for_day=today, status=DeliveryStatus.SENT
+        ).exists()
+    ):
+        return _sms_log(
+            recipient=contact.phone, message=message, status=DeliveryStatus.SKIPPED, reason="already_sent", today=today
+        )
     with translation.override(contact.language):
         text = str(sms.TEXTS[message]) % (params or {})
     try:
@@ -156,9 +169,13 @@ def send_sms(*, person_id: int, message: str, today: dt.date, params: dict[str, 
 
 
 def send_reminders(today: dt.date) -> dict[str, int]:
-    """Remind by SMS the person of every appointment on the next working day. Returns counts by status."""
-    from panah.alerts.selectors import appointments_on
-    from panah.cases.deadlines import next_working_day
+    """Remind by SMS the person of every appointment on the next working day and, on a working day, the person
+    of every open case whose next deadline is `PANAH_SMS_DEADLINE_DAYS` working days later ("please contact
+    the office before ..."; no case, status or name). Only on working days, so each deadline falls on exactly one
+    run: one SMS per deadline. A second run on the same day sends nothing twice (`once_a_day`).
+    Side effects: those of `send_sms` for each. Returns counts by status."""
+    from panah.alerts.selectors import appointments_on, persons_with_deadline_on
+    from panah.cases.deadlines import add_working_days, is_working_day, next_working_day
 
     day = next_working_day(today + dt.timedelta(days=1))
     counts: dict[str, int] = {}
@@ -169,6 +186,17 @@ def send_reminders(today: dt.date) -> dict[str, int]:
             message="appointment_reminder",
             today=today,
             params={"date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}", "place": appointment.place or "—"},
+            once_a_day=True,
         )
         counts[entry.status] = counts.get(entry.status, 0) + 1
+    if settings.PANAH_SMS_DEADLINE_DAYS > 0 and is_working_day(today):
+        for person_id, due_on in persons_with_deadline_on(add_working_days(today, settings.PANAH_SMS_DEADLINE_DAYS)):
+            entry = send_sms(
+                person_id=person_id,
+                message="deadline_approaching",
+                today=today,
+                params={"date": f"{due_on:%d.%m.%Y}"},
+                once_a_day=True,
+            )
+            counts[entry.status] = counts.get(entry.status, 0) + 1
     return counts

@@ -70,6 +70,23 @@ def move_appointment(*, by: User, appointment: Appointment, starts_at: dt.dateti
     return appointment
 
 
+def cancel_appointment(*, by: User, appointment: Appointment) -> None:
+    """Cancel `appointment`: it leaves the calendars and the calendar feeds, and no reminder goes out for it.
+    The same right as scheduling or moving it (WORK_CASES on its case). Side effects: the Appointment row is
+    deleted; one audit entry keeps what it was (kind, time, place)."""
+    require(by, Action.WORK_CASES, appointment.case)
+    with transaction.atomic():
+        record(
+            by=by, action=AuditEntry.Action.CHANGE, obj=appointment, person=appointment.case.person,
+            message="appointment_cancelled",
+            changes={
+                "kind": appointment.kind, "starts_at": appointment.starts_at.isoformat(), "place": appointment.place,
+            },
+            summary=f"cancelled appointment {appointment.pk} on case {appointment.case_id}",
+        )  # fmt: skip
+        Appointment.objects.filter(pk=appointment.pk).delete()
+
+
 def issue_feed(*, by: User) -> str:
     """A new secret calendar URL for `by`, revoking any earlier one. Returns the secret (shown once).
     Side effects: CalendarFeedToken rows; one audit entry."""

@@ -35,6 +35,7 @@ MESSAGES: dict[str, Promise] = {
     "alert_preference_saved": _("saved their alert preferences"),
     "appointment_scheduled": _("scheduled an appointment"),
     "appointment_moved": _("moved an appointment"),
+    "appointment_cancelled": _("cancelled an appointment"),
     "calendar_feed_issued": _("created a new calendar link"),
     "calendar_feed_revoked": _("revoked their calendar link"),
     "caseload_exported": _("exported the caseload of expiring documents and overdue deadlines"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from panah.common import dates
@@ -257,6 +258,11 @@ class ConsentForm(forms.Form):
         initial=_("Registration, protection and assistance"),
     )
     consent_basis = forms.ChoiceField(label=_("Legal basis"), choices=Consent.LegalBasis.choices, required=False)
+    # Without it Panah never writes to the person (panah.alerts.sms); the label is the model field's, so it reads
+    # the same in every language as on the person's page.
+    contact_by_sms = forms.BooleanField(
+        label=capfirst(Consent._meta.get_field("contact_by_sms").verbose_name), required=False
+    )
 
 
 def apply_service_errors(error: ValidationError, forms_by_field: dict[str, forms.Form]) -> None:

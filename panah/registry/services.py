@@ -106,7 +106,8 @@ def register_person(
     Side effects: the Person with a registration number, names and their search tokens (and their
     counts in the name frequencies the duplicate check reads, `matching.services.count_names`), the first
     address (which sets the region), documents, the consent given at registration (`purpose`, `legal_basis`,
-    `language`), the first version of its statistical attributes, one audit entry.
+    `language`, `contact_by_sms`), the first version of its statistical attributes, one audit entry (whether
+    consent and SMS contact were given).
     Raises Refused when `by` may not register for `organisation` in that region, and
     ValidationError (by field) for impossible data.
     """
@@ -140,6 +141,7 @@ def register_person(
                 legal_basis=consent.get("legal_basis") or Consent.LegalBasis.CONSENT,
                 given_on=consent.get("given_on") or registered_on or timezone.localdate(),
                 language=consent.get("language", ""),
+                contact_by_sms=bool(consent.get("contact_by_sms")),
                 taken_by=by,
             )
         ).save()
@@ -153,7 +155,10 @@ def register_person(
         organisation=organisation,
         message="registered",
         params={"number": new.registration_number},
-        changes={"consent": bool(consent and consent.get("purpose"))},
+        changes={
+            "consent": bool(consent and consent.get("purpose")),
+            "contact_by_sms": bool(consent and consent.get("purpose") and consent.get("contact_by_sms")),
+        },
     )
     return new
 

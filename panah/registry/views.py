@@ -165,6 +165,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
                         consent={
                             "purpose": consent_form.cleaned_data.get("consent_purpose"),
                             "legal_basis": consent_form.cleaned_data.get("consent_basis"),
+                            "contact_by_sms": consent_form.cleaned_data.get("contact_by_sms", False),
                             "language": request.LANGUAGE_CODE,
                         },
                     )

@@ -900,6 +900,7 @@ OUTSIDE = {
     "appointments:feed": "one's own calendar link (tests/appointments)",
     "appointments:ics": "the secret calendar link is its own credential, no sign-in (tests/appointments)",
     "appointments:move": "the same right as scheduling (WORK_CASES on the appointment's case), tests/appointments",
+    "appointments:cancel": "the same right as moving (WORK_CASES on the appointment's case), tests/appointments",
     "accounts:user_reactivate": "the same right as deactivation (MANAGE_USERS), on a deactivated user",
     "accounts:user_reset_second_factor": "the same right as the temporary password (MANAGE_USERS)",
     "accounts:user_end_session": "the same right as the temporary password (MANAGE_USERS)",

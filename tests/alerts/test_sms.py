@@ -3,6 +3,7 @@ goes only to a person whose consent, valid on the day, covers contact by SMS, in
 and never says a name, a status, a nationality or a kind of case. The file gateway writes JSON lines."""
 
 import datetime as dt
+import io
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -59,10 +60,10 @@ def _phone(person, number):
         )
 
 
-def _interview(cast, person, when):
+def _interview(cast, person, when, kind=CaseKind.STATELESSNESS):
     with unscoped("test"):
         case = case_services.open_case(
-            by=None, person=person, kind=CaseKind.STATELESSNESS, opened_on=D(2024, 1, 10),
+            by=None, person=person, kind=kind, opened_on=D(2024, 1, 10),
             organisation=cast.state, region=person.region,
         )  # fmt: skip
         return Appointment._base_manager.create(case=case, kind="interview", starts_at=when, place="Office 12")
@@ -128,3 +129,65 @@ def test_the_file_gateway_writes_json_lines(cast, settings, tmp_path):
         "no_contact_consent",
         "no_phone",
     }
+
+
+@pytest.mark.django_db(transaction=True)  # the real django-tasks worker runs the task in its own transaction
+def test_the_daily_command_queues_reminders_that_a_second_run_does_not_send_again(cast, provider):
+    from django.core.management import CommandError, call_command
+
+    from panah.cases.models import DeadlineRule, EligibilityRule
+    from panah.cases.ruledata import load_rules
+
+    load_rules(DeadlineRule, EligibilityRule)  # a transactional test before this one emptied the database
+    _phone(cast.person_b, "+77010000002")
+    agreed = consent(cast.person_b, taken_by=cast.officer_b, given_on=D(2024, 1, 1))
+    with unscoped("test"):
+        type(agreed)._base_manager.filter(pk=agreed.pk).update(contact_by_sms=True)
+    _interview(cast, cast.person_b, dt.datetime(2024, 3, 11, 9, 30, tzinfo=ALMATY))
+
+    for _run in range(2):  # cron, then an operator by hand: the same day twice
+        call_command("alerts_daily", "--day", "2024-03-07", stdout=io.StringIO())
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+    assert len(provider.received) == 1
+    log = sorted(DeliveryLog.objects.filter(channel="sms").values_list("status", "reason", "for_day"))
+    assert log == [("sent", "", D(2024, 3, 7)), ("skipped", "already_sent", D(2024, 3, 7))]
+    with pytest.raises(CommandError, match="--day"):
+        call_command("alerts_daily", "--day", "07.03.2024", stdout=io.StringIO())
+
+
+def test_the_person_is_told_of_an_approaching_deadline_once_in_their_language(cast, provider, settings):
+    settings.PANAH_SMS_DEADLINE_DAYS = 3
+    _phone(cast.person_a, "+77010000001")
+    _phone(cast.person_b, "+77010000002")
+    consent(cast.person_a, taken_by=cast.officer_a, given_on=D(2024, 1, 1))  # a consent, but not to SMS
+    agreed = consent(cast.person_b, taken_by=cast.officer_b, given_on=D(2024, 1, 1))
+    with unscoped("test"):
+        type(agreed)._base_manager.filter(pk=agreed.pk).update(contact_by_sms=True, language="kk")
+    later = dt.datetime(2024, 4, 1, 9, tzinfo=ALMATY)
+    cases = [
+        _interview(cast, cast.person_b, later).case,
+        _interview(cast, cast.person_a, later, kind=CaseKind.ASYLUM).case,  # closed below: not written to
+        _interview(cast, cast.person_a, later).case,  # due a day later: not yet
+    ]
+    with unscoped("test"):
+        # Wednesday 13 March is the third working day after Thursday 7 March (8 March is a holiday).
+        type(cases[0])._base_manager.filter(pk__in=[c.pk for c in cases[:2]]).update(due_on=D(2024, 3, 13))
+        type(cases[0])._base_manager.filter(pk=cases[1].pk).update(closed_on=D(2024, 3, 1))
+        type(cases[0])._base_manager.filter(pk=cases[2].pk).update(due_on=D(2024, 3, 14))
+
+    sent = {day: services.send_reminders(day) for day in (D(2024, 3, 6), D(2024, 3, 7), D(2024, 3, 8), D(2024, 3, 9))}
+    services.send_reminders(D(2024, 3, 7))  # the same day again: nothing twice
+
+    assert sent[D(2024, 3, 7)] == {"sent": 1}
+    assert sent[D(2024, 3, 6)] == sent[D(2024, 3, 8)] == sent[D(2024, 3, 9)] == {}  # the holiday and Saturday too
+    ((_authorization, payload),) = provider.received
+    assert (payload["to"], payload["language"]) == ("+77010000002", "kk")
+    assert "13.03.2024" in payload["text"]
+    for secret in ("Husseini", "Zarina", "stateless", "refugee", "asylum", cast.person_b.registration_number):
+        assert secret.lower() not in payload["text"].lower()
+    log = sorted(DeliveryLog.objects.filter(channel="sms").values_list("message", "status", "reason", "for_day"))
+    assert log == [
+        ("deadline_approaching", "sent", "", D(2024, 3, 7)),
+        ("deadline_approaching", "skipped", "already_sent", D(2024, 3, 7)),
+    ]

@@ -156,3 +156,34 @@ def test_the_calendar_does_not_query_per_appointment(client, cast, case):
         schedule(client, case, day)
         counts.append(_queries(client, "/appointments/?view=office&week=2024-03-11"))
     assert counts[0] == counts[2], counts
+
+
+def test_a_cancelled_appointment_leaves_the_calendar_and_the_feed_and_is_audited(client, cast, case):
+    client.force_login(cast.officer_b)
+    schedule(client, case, "12.03.2024")
+    appointment = Appointment._base_manager.get()
+    made = client.post("/appointments/feed/", {"action": "issue"}).content.decode()
+    link = re.search(r"http://testserver(/appointments/feed/[^<\s]+\.ics)", made).group(1)
+    move_page = client.get(f"/appointments/{appointment.pk}/move/").content.decode()
+    assert f'action="/appointments/{appointment.pk}/cancel/"' in move_page
+
+    assert client.get(f"/appointments/{appointment.pk}/cancel/").status_code == 405  # a GET changes nothing
+    client.force_login(cast.unhcr_officer)  # sees the case under the agreement, may not work it
+    assert client.post(f"/appointments/{appointment.pk}/cancel/").status_code == 403
+    client.force_login(cast.officer_a)  # another region: not found
+    assert client.post(f"/appointments/{appointment.pk}/cancel/").status_code == 404
+    assert Appointment._base_manager.count() == 1
+
+    client.force_login(cast.officer_b)
+    answer = client.post(f"/appointments/{appointment.pk}/cancel/", follow=True)
+    assert answer.redirect_chain[-1][0] == f"/cases/{case.pk}/"
+    assert "The appointment is cancelled." in answer.content.decode()
+    assert Appointment._base_manager.count() == 0
+    assert cast.person_b.registration_number not in client.get("/appointments/?week=2024-03-11").content.decode()
+    client.logout()
+    assert Calendar.from_ical(client.get(link).content).walk("VEVENT") == []
+    entry = AuditEntry.objects.get(message="appointment_cancelled")
+    assert entry.user == cast.officer_b and entry.person_id == cast.person_b.pk
+    assert dt.datetime.fromisoformat(entry.changes["starts_at"]) == dt.datetime(2024, 3, 12, 10, tzinfo=ALMATY)
+    client.force_login(cast.officer_b)
+    assert client.post(f"/appointments/{appointment.pk}/cancel/").status_code == 404  # twice: gone, not a 500

@@ -57,6 +57,19 @@ def test_registration_writes_person_names_tokens_document_address_and_audit(clie
         assert AuditEntry.objects.filter(action="create", person_id=person.pk).exists()
 
 
+@pytest.mark.parametrize("ticked", [True, False])
+def test_consent_to_sms_contact_is_saved_and_audited_with_the_consent(client, officer, cast, ticked):
+    form = {**VALID, "consent-contact_by_sms": "on"} if ticked else VALID
+    page = client.get("/persons/new/").content.decode()
+    assert 'name="consent-contact_by_sms"' in page
+    assert client.post("/persons/new/", form).status_code == 302
+    with unscoped("test"):
+        person = Person.objects.exclude(pk__in=[cast.person_a.pk, cast.person_b.pk, cast.partner_person.pk]).get()
+        assert person.consents.get().contact_by_sms is ticked
+        entry = AuditEntry.objects.get(action="create", person_id=person.pk, message="registered")
+    assert entry.changes["consent"] is True and entry.changes["contact_by_sms"] is ticked
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -123,6 +123,7 @@ def objects(cast):
         "cases:case": {"pk": str(case.pk)},
         "appointments:new": {"pk": str(case.pk)},
         "appointments:move": {"pk": str(appointment.pk)},
+        "appointments:cancel": {"pk": str(appointment.pk)},
         "appointments:ics": {"secret": "not-the-secret"},
         "cases:transition": {"pk": str(case.pk)},
         "cases:note": {"pk": str(case.pk)},
