@@ -170,11 +170,6 @@ def _data_words() -> set[str]:
     """Every word of every short text field of every row, and of the text kept in each language: what the
     registry holds, shown as it was written."""
     words, multilingual = set(OWN_NAMES), _multilingual()
-    # The demo's case notes: long text an officer wrote (not read below), shown on a case page; the lawyer's
-    # caseload, in the menu, leads to one.
-    from panah.cases.demo import NEEDS_REASON
-
-    words.update(WORD.findall(NEEDS_REASON))
     for model in apps.get_models():
         columns = [
             f.attname
