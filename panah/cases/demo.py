@@ -61,7 +61,8 @@ PATHS: dict[str, list[list[str]]] = {
     CaseKind.LEGAL_ASSISTANCE: [[], ["file"], ["file", "resolve"], ["close"]],
     CaseKind.BIRTH_REGISTRATION: [[], ["apply"], ["issue"]],
 }
-NEEDS_REASON = "Demo: reason recorded by the officer"
+# What an officer of the demo writes, in the language they work in (Russian): a note is data, shown as written.
+NEEDS_REASON = "Демо: основание записано сотрудником"
 
 
 def _scan(title: str) -> bytes:
