@@ -44,6 +44,7 @@ MARK = (
 )
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧", re.S)
 WORD = re.compile(r"[^\W\d_]{2,}")
+LATIN = re.compile(r"[A-Za-z]")
 ROLES = ["officer.almaty", "decider.almaty", "lawyer.kibhr", "statistician", "admin"]
 DETAIL = re.compile(r"^/(persons|cases|stats/releases|knowledge|duplicates|privacy|imports|jobs)/[^?#.]+/$")
 # Attributes a reader hears or sees.
@@ -187,6 +188,15 @@ def _data_words() -> set[str]:
             for value in row:
                 if value:
                     words.update(WORD.findall(str(value)))
+    # Long text in another script (a note an officer wrote in Russian) is data too: its words cannot hide
+    # an English sentence, which is all this walk looks for.
+    for model in apps.get_models():
+        notes = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.TextField) and not f.choices
+                 and f"{model._meta.label}.{f.name}" not in NOT_DATA]  # fmt: skip
+        if not notes or model._meta.proxy:
+            continue
+        for row in getattr(model, "_base_manager", model.objects).values_list(*notes).iterator():
+            words.update(w for value in row if value for w in WORD.findall(str(value)) if not LATIN.search(w))
     return words
 
 
