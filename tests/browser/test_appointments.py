@@ -17,7 +17,8 @@ from panah.accounts.scope import scope_for, unscoped, use_scope
 from panah.alerts.models import AlertPreference
 from panah.alerts.services import render_digest
 from panah.cases import referral_services
-from panah.cases.models import Case
+from panah.cases.models import Case, DeadlineRule, EligibilityRule
+from panah.cases.ruledata import load_rules
 from tests.browser.helpers import sign_in
 from tests.conftest import REGION_A
 from tests.factories import MembershipFactory, PersonFactory, UserFactory, region
@@ -33,6 +34,8 @@ def test_interview_on_the_calendar_in_the_lawyers_digest_and_a_warning_when_move
 ) -> None:
     with time_machine.travel(dt.datetime(2024, 5, 10, 10, tzinfo=ZoneInfo("Asia/Almaty")), tick=True):
         with unscoped("test set-up"):
+            # A browser test's database is emptied after each such test, the shipped rules with it.
+            load_rules(DeadlineRule, EligibilityRule)
             person = PersonFactory(
                 organisation=cast.state, region=region(REGION_A), sex="M", birth_date=dt.date(1980, 3, 2),
                 name=("Arman", "Seitkali"), citizenship_status="undetermined",
